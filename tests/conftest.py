@@ -1,0 +1,13 @@
+"""Shared fixtures: every async test runs on asyncio and on trio.
+
+Both backends are listed explicitly, so a missing trio fails the run instead of skipping.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+
+@pytest.fixture(params=["asyncio", "trio"])
+def anyio_backend(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
