@@ -1,0 +1,631 @@
+"""Tests for smsc_async._decode: every documented send.php answer, in all four formats."""
+
+from __future__ import annotations
+
+import contextlib
+from decimal import Decimal
+
+import orjson
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from smsc_async._decode import (
+    convert_fields,
+    decode_text,
+    optional,
+    parse_error,
+    parse_json,
+    parse_send,
+    parse_xml,
+    to_decimal,
+    to_int,
+    to_message_id,
+    to_text,
+)
+from smsc_async._errors import (
+    ApiError,
+    AuthenticationError,
+    DuplicateRequestError,
+    InsufficientFundsError,
+    InvalidDateError,
+    InvalidParametersError,
+    InvalidPhoneError,
+    IpBlockedError,
+    MessageForbiddenError,
+    NotFoundError,
+    ProtocolError,
+    SmscError,
+    UndeliverableError,
+    ValidationError,
+)
+from smsc_async._results import CostResult, PhoneReport, SendResult
+
+FORMATS = (0, 1, 2, 3)
+
+# --------------------------------------------------------------------------- renderers
+# Each renders an answer exactly as the spec's tables (§2.2, §2.3) show it.
+
+
+def render_error(fmt: int, code: int, desc: str, mid: int | str | None) -> str:
+    if fmt == 0:
+        return f"ERROR = {code} ({desc})" + ("" if mid is None else f", ID - {mid}")
+    if fmt == 1:
+        return f"{0 if mid is None else mid},-{code}"
+    if fmt == 2:
+        id_xml = "" if mid is None else f"\n<id>{mid}</id>"
+        return (
+            f"<result>\n<error>{desc}</error>\n<error_code>{code}</error_code>{id_xml}\n</result>"
+        )
+    body: dict[str, object] = {"error": desc, "error_code": code}
+    if mid is not None:
+        body["id"] = mid
+    return orjson.dumps(body, option=orjson.OPT_INDENT_2).decode()
+
+
+def render_success(fmt: int, cost: int, mid: int | str, n: int, c: str, bal: str) -> str:
+    """cost=0: id,n; cost=1: cost,n; cost=2: +cost; cost=3: +cost,balance."""
+    if fmt == 0:
+        if cost == 1:
+            return f"{c} ({n} SMS)"
+        tail = {0: "", 2: f", COST - {c}", 3: f", COST - {c}, BALANCE - {bal}"}[cost]
+        return f"OK - {n} SMS, ID - {mid}{tail}"
+    if fmt == 1:
+        return {0: f"{mid},{n}", 1: f"{c},{n}", 2: f"{mid},{n},{c}", 3: f"{mid},{n},{c},{bal}"}[
+            cost
+        ]
+    by_cost: dict[int, list[tuple[str, object]]] = {
+        0: [("id", mid), ("cnt", n)],
+        1: [("cost", c), ("cnt", n)],
+        2: [("id", mid), ("cnt", n), ("cost", c)],
+        3: [("id", mid), ("cnt", n), ("cost", c), ("balance", bal)],
+    }
+    pairs = by_cost[cost]
+    if fmt == 2:
+        inner = "".join(f"\n<{k}>{v}</{k}>" for k, v in pairs)
+        return f"<result>{inner}\n</result>"
+    return orjson.dumps(dict(pairs), option=orjson.OPT_INDENT_2).decode()
+
+
+# --------------------------------------------------------------------------- decode_text
+
+
+@pytest.mark.parametrize(
+    ("content_type", "encoding"),
+    [
+        (None, "cp1251"),
+        ("application/json", "cp1251"),
+        ("application/json; charset=windows-1251", "cp1251"),
+        ("application/json; charset=cp1251", "cp1251"),
+        ("text/plain;charset=UTF-8", "utf-8"),
+        ("application/json; charset=utf8", "utf-8"),
+        ('application/json; Charset="utf-8"', "utf-8"),
+        ("text/plain; charset=koi8-r", "koi8-r"),
+        ("text/plain; charset=KOI8_R", "koi8-r"),
+        ("text/plain; charset=", "cp1251"),
+    ],
+)
+def test_decode_text_honours_declared_charset(content_type: str | None, encoding: str) -> None:
+    body = '{"error": "неверный номер", "error_code": 7}'
+    assert decode_text(body.encode(encoding), content_type) == body
+
+
+def test_decode_text_defaults_to_windows_1251_for_cyrillic_description() -> None:
+    raw = "ERROR = 3 (недостаточно средств), ID - 5".encode("cp1251")
+    with pytest.raises(InsufficientFundsError) as info:
+        parse_send(decode_text(raw, "text/plain"), fmt=0, cost=0, op=False)
+    assert info.value.description == "недостаточно средств"
+    assert info.value.message_id == 5
+
+
+def test_decode_text_drops_byte_order_mark() -> None:
+    assert decode_text(b'\xef\xbb\xbf{"id": 1}', "application/json; charset=utf-8") == '{"id": 1}'
+
+
+@pytest.mark.parametrize(
+    ("content", "content_type"),
+    [
+        (b"\xff\xfe\xfa", "application/json; charset=utf-8"),  # invalid UTF-8
+        (b"OK \x98", None),  # 0x98 is the one byte windows-1251 leaves undefined
+        (b"OK", "text/plain; charset=no-such-charset"),
+        (b"OK", "text/plain; charset=rot13"),  # a codec, but not a text encoding
+        (b"OK", "text/plain; charset=a\x00b"),
+    ],
+)
+def test_decode_text_failures_are_protocol_errors(content: bytes, content_type: str) -> None:
+    with pytest.raises(ProtocolError) as info:
+        decode_text(content, content_type)
+    assert info.value.body == content
+
+
+# --------------------------------------------------------------------------- §2.2 errors
+
+SEND_ERRORS: dict[int, type[ApiError]] = {
+    1: InvalidParametersError,
+    2: AuthenticationError,
+    3: InsufficientFundsError,
+    4: IpBlockedError,
+    5: InvalidDateError,
+    6: MessageForbiddenError,
+    7: InvalidPhoneError,
+    8: UndeliverableError,
+    9: DuplicateRequestError,
+}
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("code", sorted(SEND_ERRORS))
+@pytest.mark.parametrize("mid", [None, 34, "order-17.b"])
+def test_send_error_table(fmt: int, code: int, mid: int | str | None) -> None:
+    text = render_error(fmt, code, "описание (подробно)", mid)
+    with pytest.raises(ApiError) as info:
+        parse_send(text, fmt=fmt, cost=3, op=False)
+    error = info.value
+    assert type(error) is SEND_ERRORS[code]
+    assert error.code == code
+    assert error.endpoint == "send"
+    assert error.message_id == mid
+    # fmt=1 errors carry no description.
+    assert error.description == ("" if fmt == 1 else "описание (подробно)")
+
+
+@pytest.mark.parametrize(
+    ("text", "fmt", "cls", "mid", "desc"),
+    [
+        ('{"error": "invalid number", "error_code": 7, "id": 34}', 3, InvalidPhoneError, 34, ""),
+        (
+            '{"error": "duplicate request, wait a minute", "error_code": 9}',
+            3,
+            DuplicateRequestError,
+            None,
+            "duplicate request, wait a minute",
+        ),
+        ('{"error": "authorise error", "error_code": "2"}', 3, AuthenticationError, None, ""),
+        ("ERROR = 1 (parameters error)", 0, InvalidParametersError, None, "parameters error"),
+        ("ERROR = 6 (message is denied), ID - 123\n", 0, MessageForbiddenError, 123, ""),
+        ("ERROR = 4", 0, IpBlockedError, None, ""),
+        ("error = 8 (no route) , id - x_1", 0, UndeliverableError, "x_1", "no route"),
+        ("0,-9", 1, DuplicateRequestError, None, ""),
+        ("abc,-3", 1, InsufficientFundsError, "abc", ""),
+        (
+            "<result><error>x</error><error_code>5</error_code><id>0</id></result>",
+            2,
+            InvalidDateError,
+            None,
+            "x",
+        ),
+    ],
+)
+def test_recorded_and_variant_error_shapes(
+    text: str, fmt: int, cls: type[ApiError], mid: object, desc: str
+) -> None:
+    with pytest.raises(ApiError) as info:
+        parse_send(text, fmt=fmt, cost=0, op=False)
+    assert type(info.value) is cls
+    assert info.value.message_id == mid
+    if desc:
+        assert info.value.description == desc
+
+
+@pytest.mark.parametrize("fmt", [2, 3])
+def test_plain_text_error_is_recognised_when_the_server_ignored_fmt(fmt: int) -> None:
+    with pytest.raises(AuthenticationError):
+        parse_send("ERROR = 2 (authorise error)", fmt=fmt, cost=0, op=False)
+
+
+def test_error_message_id_given_on_any_code_is_kept() -> None:
+    with pytest.raises(AuthenticationError) as info:
+        parse_send('{"error": "x", "error_code": 2, "id": "77"}', fmt=3, cost=0, op=False)
+    assert info.value.message_id == 77
+
+
+def test_error_on_a_cost_request() -> None:
+    with pytest.raises(DuplicateRequestError):
+        parse_send("0,-9", fmt=1, cost=1, op=True)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"error": "no code"}',
+        '{"error": "x", "error_code": true}',
+        '{"error": "x", "error_code": "seven"}',
+        '{"error": "x", "error_code": 7, "id": 1.5}',
+        "<result><error>x</error><error_code></error_code></result>",
+    ],
+)
+def test_error_shape_with_unreadable_code_is_protocol_error(text: str) -> None:
+    fmt = 2 if text.startswith("<") else 3
+    with pytest.raises(ProtocolError) as info:
+        parse_send(text, fmt=fmt, cost=0, op=False)
+    assert info.value.endpoint == "send"
+
+
+# --------------------------------------------------------------------------- parse_error
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_parse_error_maps_codes_by_endpoint(fmt: int) -> None:
+    error = parse_error(
+        render_error(fmt, 3, "record not found", None), fmt=fmt, endpoint="templates"
+    )
+    assert type(error) is NotFoundError
+    assert error.endpoint == "templates"
+    assert error.code == 3
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("cost", [0, 1, 3])
+def test_parse_error_returns_none_for_successes(fmt: int, cost: int) -> None:
+    assert (
+        parse_error(render_success(fmt, cost, 5, 1, "1.40", "2.00"), fmt=fmt, endpoint="send")
+        is None
+    )
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("text", ["OK", "", "<html><body>502</body></html>", '{"result": "OK"}'])
+def test_parse_error_returns_none_for_non_error_text(fmt: int, text: str) -> None:
+    assert parse_error(text, fmt=fmt, endpoint="templates") is None
+
+
+def test_parse_error_unreadable_code_is_protocol_error_with_context() -> None:
+    with pytest.raises(ProtocolError) as info:
+        parse_error('{"error": "x", "error_code": [1]}', fmt=3, endpoint="balance")
+    assert info.value.endpoint == "balance"
+    assert info.value.body == b'{"error": "x", "error_code": [1]}'
+
+
+# --------------------------------------------------------------------------- §2.3 successes
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("cost", [0, 2, 3])
+@pytest.mark.parametrize("mid", [1234, "client-id_1.x", "007"])
+def test_send_success_table(fmt: int, cost: int, mid: int | str) -> None:
+    result = parse_send(
+        render_success(fmt, cost, mid, 3, "4.20", "100.50"), fmt=fmt, cost=cost, op=False
+    )
+    assert result == SendResult(
+        id=mid,
+        parts=3,
+        cost=Decimal("4.20") if cost >= 2 else None,
+        balance=Decimal("100.50") if cost == 3 else None,
+    )
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_cost_only_table(fmt: int) -> None:
+    result = parse_send(render_success(fmt, 1, 0, 2, "1.40", ""), fmt=fmt, cost=1, op=False)
+    assert result == CostResult(cost=Decimal("1.40"), parts=2)
+
+
+def test_numeric_string_ids_become_int_only_when_canonical() -> None:
+    assert parse_send("OK - 1 SMS, ID - 42", fmt=0, cost=0, op=False).id == 42  # type: ignore[union-attr]
+    assert parse_send('{"id": "42", "cnt": 1}', fmt=3, cost=0, op=False).id == 42  # type: ignore[union-attr]
+    assert parse_send("-5,1", fmt=1, cost=0, op=False).id == "-5"  # type: ignore[union-attr]
+
+
+def test_json_money_tolerates_numbers_without_float_noise() -> None:
+    result = parse_send('{"id": 1, "cnt": "2", "cost": 0.1, "balance": 7}', fmt=3, cost=3, op=False)
+    assert result == SendResult(id=1, parts=2, cost=Decimal("0.1"), balance=Decimal(7))
+
+
+def test_unknown_fields_are_kept_in_extra() -> None:
+    json_result = parse_send('{"id": 1, "cnt": 1, "new": [1, 2]}', fmt=3, cost=0, op=False)
+    assert json_result.extra == {"new": [1, 2]}
+    xml_result = parse_send(
+        "<result><id>1</id><cnt>1</cnt><zone>2</zone></result>", fmt=2, cost=0, op=False
+    )
+    assert xml_result.extra == {"zone": "2"}
+    text_result = parse_send("OK - 1 SMS, ID - 9, ZONE - 4", fmt=0, cost=0, op=False)
+    assert text_result.extra == {"zone": "4"}
+    cost_result = parse_send('{"id": 5, "cost": "1", "cnt": 1}', fmt=3, cost=1, op=False)
+    assert cost_result.extra == {"id": 5}
+
+
+def test_cost_answer_with_cost_two_missing_cost_is_tolerated() -> None:
+    assert parse_send("1,1", fmt=1, cost=2, op=False) == SendResult(id=1, parts=1)
+
+
+# --------------------------------------------------------------------------- op=1 reports
+
+PHONES = (
+    PhoneReport(phone="79991112233", mccmnc="25001", cost=Decimal("1.40"), status=1, error=0),
+    PhoneReport(phone="79994445566", mccmnc="25099", cost=Decimal("0"), status=22, error=249),
+)
+PHONE_LINES = "\n79991112233,25001,1.40,1,0\r\n79994445566,25099,0,22,249\n"
+PHONE_XML = (
+    '<phones><phone mccmnc="25001" cost="1.40" status="1" error="0">79991112233</phone>'
+    '<phone mccmnc="25099" cost="0" status="22" error="249">79994445566</phone></phones>'
+)
+PHONE_JSON = (
+    '"phones": [{"phone": "79991112233", "mccmnc": "25001", "cost": "1.40", "status": "1",'
+    ' "error": "0"}, {"phone": "79994445566", "mccmnc": 25099, "cost": "0", "status": 22,'
+    ' "error": "249"}]'
+)
+OP_BODIES = {
+    0: "OK - 2 SMS, ID - 8, COST - 1.40, BALANCE - 9.60" + PHONE_LINES,
+    1: "8,2,1.40,9.60" + PHONE_LINES,
+    2: "<result><id>8</id><cnt>2</cnt><cost>1.40</cost><balance>9.60</balance>"
+    + PHONE_XML
+    + "</result>",
+    3: '{"id": 8, "cnt": 2, "cost": "1.40", "balance": "9.60", ' + PHONE_JSON + "}",
+}
+OP_COST_BODIES = {
+    0: "1.40 (2 SMS)" + PHONE_LINES,
+    1: "1.40,2" + PHONE_LINES,
+    2: f"<result><cost>1.40</cost><cnt>2</cnt>{PHONE_XML}</result>",
+    3: '{"cost": "1.40", "cnt": 2, ' + PHONE_JSON + "}",
+}
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_op_report_on_send(fmt: int) -> None:
+    result = parse_send(OP_BODIES[fmt], fmt=fmt, cost=3, op=True)
+    assert result == SendResult(
+        id=8, parts=2, cost=Decimal("1.40"), balance=Decimal("9.60"), phones=PHONES
+    )
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_op_report_on_cost(fmt: int) -> None:
+    result = parse_send(OP_COST_BODIES[fmt], fmt=fmt, cost=1, op=True)
+    assert result == CostResult(cost=Decimal("1.40"), parts=2, phones=PHONES)
+
+
+@pytest.mark.parametrize("fmt", [0, 1])
+def test_text_report_lines_are_read_only_with_op(fmt: int) -> None:
+    result = parse_send(OP_BODIES[fmt], fmt=fmt, cost=3, op=False)
+    assert result.phones == ()
+
+
+@pytest.mark.parametrize(
+    ("fmt", "text"),
+    [
+        (2, "<result><id>1</id><cnt>1</cnt><phones/></result>"),
+        (3, '{"id": 1, "cnt": 1, "phones": null, "error": ""}'),
+        (3, '{"id": 1, "cnt": 1, "phones": []}'),
+    ],
+)
+def test_empty_op_report_and_empty_error_field(fmt: int, text: str) -> None:
+    result = parse_send(text, fmt=fmt, cost=0, op=True)
+    assert result.phones == ()
+    assert result.parts == 1
+
+
+def test_op_report_partial_and_extra_fields() -> None:
+    result = parse_send("5,1\n79990001122,25001,,,\n", fmt=1, cost=0, op=True)
+    assert result.phones == (PhoneReport(phone="79990001122", mccmnc="25001"),)
+    json_result = parse_send(
+        '{"id": 5, "cnt": 1, "phones": [{"phone": 79990001122, "region": "x"}]}',
+        fmt=3,
+        cost=0,
+        op=True,
+    )
+    assert json_result.phones == (PhoneReport(phone="79990001122", extra={"region": "x"}),)
+
+
+# --------------------------------------------------------------------------- malformed
+
+HTML_PAGE = "<!DOCTYPE html><html><head><title>502 Bad Gateway</title></head></html>"
+ENTITY_BOMB = (
+    '<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+    '<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]>'
+    "<result><id>&lol2;</id><cnt>1</cnt></result>"
+)
+EXTERNAL_ENTITY = (
+    '<!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/passwd">]><result><id>&x;</id></result>'
+)
+MALFORMED_ANY_FMT = [
+    "",
+    "   \n",
+    "OK",
+    "OK\n",
+    HTML_PAGE,
+    "<html><body>Service Unavailable</body></html>",
+    ENTITY_BOMB,
+    EXTERNAL_ENTITY,
+]
+MALFORMED_BY_FMT = {
+    0: [
+        "OK - x SMS, ID - 1",
+        "OK - 1 SMS",  # no id
+        "OK - 1 SMS, ID -",
+        "OK - 1 SMS, ID - 1, COST - abc",
+        "OK - 1 SMS, ID - 1, COST - NaN",
+        "OK - 1 SMS, ID - 1, garbage",
+    ],
+    1: ["1", "1,x", "1,-x", "1,1,1.40,2.00,extra", "1,1,1e"],
+    2: [
+        "<result><id>1</id>",  # truncated
+        "<result><id>1</id></result>",  # no cnt
+        "<result><id>1</id><cnt>two</cnt></result>",
+        "<result><id></id><cnt>1</cnt></result>",
+        "<response><id>1</id><cnt>1</cnt></response>",
+        "<result><id>1</id><cnt>1</cnt><phones><phone cost='1'></phone></phones></result>",
+        "<result><id>&unknown;</id><cnt>1</cnt></result>",
+    ],
+    3: [
+        '{"id": 1, "cnt": 1',  # truncated
+        '{"id": 1,',
+        "[]",
+        '[{"id": 1, "cnt": 1}]',
+        '"OK"',
+        "null",
+        "42",
+        '{"result": "OK"}',
+        '{"cnt": 1}',
+        '{"id": 1}',
+        '{"id": true, "cnt": 1}',
+        '{"id": 1, "cnt": true}',
+        '{"id": 1, "cnt": 1.0}',
+        '{"id": 1, "cnt": "abc"}',
+        '{"id": 1, "cnt": -1}',
+        '{"id": 1.5, "cnt": 1}',
+        '{"id": "", "cnt": 1}',
+        '{"id": "a b", "cnt": 1}',
+        '{"id": null, "cnt": 1}',
+        '{"id": 1, "cnt": 1, "cost": "abc"}',
+        '{"id": 1, "cnt": 1, "cost": "Infinity"}',
+        '{"id": 1, "cnt": 1, "cost": [1]}',
+        '{"id": 1, "cnt": 1, "cost": true}',
+        '{"id": 1, "cnt": 1, "cost": 1e400}',
+        '{"id": 123456789012345678901234567890, "cnt": 1}',
+        '{"id": 1, "cnt": 1, "phones": {}}',
+        '{"id": 1, "cnt": 1, "phones": ["79990001122"]}',
+        '{"id": 1, "cnt": 1, "phones": [{"cost": "1"}]}',
+        '{"id": 1, "cnt": 1, "phones": [{"phone": "7999", "status": "ok"}]}',
+        '{"id": 1, "cnt": 1, "phones": [{"phone": ["7999"]}]}',
+    ],
+}
+
+
+def _malformed_cases() -> list[tuple[int, str]]:
+    cases = [(fmt, text) for fmt in FORMATS for text in MALFORMED_ANY_FMT]
+    cases += [(fmt, text) for fmt, texts in MALFORMED_BY_FMT.items() for text in texts]
+    return cases
+
+
+@pytest.mark.parametrize(("fmt", "text"), _malformed_cases())
+@pytest.mark.parametrize("op", [False, True])
+def test_malformed_answers_raise_protocol_error(fmt: int, text: str, op: bool) -> None:
+    with pytest.raises(ProtocolError) as info:
+        parse_send(text, fmt=fmt, cost=3, op=op)
+    error = info.value
+    assert error.endpoint == "send"
+    assert error.body == text.encode()
+    assert len(str(error)) < 120
+    if len(text) > 10:
+        assert text not in str(error)
+
+
+def test_html_page_served_as_text_html_is_protocol_error() -> None:
+    text = decode_text(HTML_PAGE.encode(), "text/html; charset=utf-8")
+    for fmt in FORMATS:
+        with pytest.raises(ProtocolError):
+            parse_send(text, fmt=fmt, cost=0, op=False)
+
+
+@pytest.mark.parametrize(
+    ("fmt", "text"),
+    [(1, "1.40,x"), (1, "1.40,2,3"), (1, "1.40"), (0, "OK - 1 SMS, ID - 1"), (0, "(1 SMS)")],
+)
+def test_cost_answer_shapes_are_strict(fmt: int, text: str) -> None:
+    with pytest.raises(ProtocolError):
+        parse_send(text, fmt=fmt, cost=1, op=False)
+
+
+def test_op_report_line_with_too_many_fields_is_refused() -> None:
+    with pytest.raises(ProtocolError, match="too many fields"):
+        parse_send("1,1\n7999,25001,1.40,1,0,surprise", fmt=1, cost=0, op=True)
+
+
+@pytest.mark.parametrize(("fmt", "cost"), [(4, 0), (-1, 0), (3, 4)])
+def test_modes_outside_the_api_are_validation_errors(fmt: int, cost: int) -> None:
+    with pytest.raises(ValidationError):
+        parse_send("{}", fmt=fmt, cost=cost, op=False)
+
+
+# --------------------------------------------------------------------------- reusable pieces
+
+
+def test_converters() -> None:
+    assert to_int(" -7 ", "f") == -7
+    assert to_decimal(" 1.40 ", "f") == Decimal("1.40")
+    assert to_text(25001, "f") == "25001"
+    assert to_text(None, "f") == ""
+    assert to_message_id("0") == 0
+    assert optional(to_int)("", "f") is None
+    for not_int in (True, 1.0, None, "\u0661\u0662", "1_000", "", [1]):
+        with pytest.raises(ProtocolError):
+            to_int(not_int, "f")
+    bad: object
+    for bad in (False, "1_0", "nan", "-inf", "\u0661", None, {}):
+        with pytest.raises(ProtocolError, match=r"^unreadable answer: f: expected"):
+            to_decimal(bad, "f")
+
+
+def test_convert_fields_splits_known_and_extra() -> None:
+    table = {"cnt": ("parts", to_int)}
+    assert convert_fields({"cnt": "2", "x": 1}, table, frozenset({"parts"})) == (
+        {"parts": 2},
+        {"x": 1},
+    )
+    with pytest.raises(ProtocolError, match="missing field 'parts'"):
+        convert_fields({"x": 1}, table, frozenset({"parts"}))
+
+
+def test_parse_json_and_parse_xml_raise_protocol_error() -> None:
+    assert parse_json(b'{"a": 1}') == {"a": 1}
+    with pytest.raises(ProtocolError):
+        parse_json("{")
+    assert parse_xml("<!-- c --><result><![CDATA[x]]></result>").text == "x"
+    with pytest.raises(ProtocolError, match="DTD"):
+        parse_xml(ENTITY_BOMB)
+
+
+# --------------------------------------------------------------------------- robustness
+
+ALL_VALID = [
+    *(render_error(fmt, 7, "x", 3) for fmt in FORMATS),
+    *(render_success(fmt, cost, 5, 1, "1.40", "2.00") for fmt in FORMATS for cost in (0, 1, 3)),
+    *OP_BODIES.values(),
+]
+
+
+def test_every_truncation_of_valid_answers_is_a_result_or_an_smsc_error() -> None:
+    for body in ALL_VALID:
+        for end in range(len(body)):
+            for fmt in FORMATS:
+                with contextlib.suppress(SmscError):
+                    parse_send(body[:end], fmt=fmt, cost=3, op=True)
+
+
+CONTENT_TYPES = st.sampled_from(
+    [None, "application/json", "text/html", "text/plain; charset=utf-8", "x; charset=koi8-r"]
+)
+MODES = dict(fmt=st.sampled_from(FORMATS), cost=st.sampled_from([0, 1, 2, 3]), op=st.booleans())
+
+
+@settings(max_examples=300, deadline=None)
+@given(content=st.binary(max_size=300), content_type=CONTENT_TYPES, **MODES)
+def test_arbitrary_bytes_only_raise_smsc_errors(
+    content: bytes, content_type: str | None, fmt: int, cost: int, op: bool
+) -> None:
+    try:
+        result = parse_send(decode_text(content, content_type), fmt=fmt, cost=cost, op=op)
+    except SmscError:
+        return
+    assert isinstance(result, (SendResult, CostResult))
+
+
+JSON_VALUES = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(-(2**63), 2**64 - 1)
+    | st.floats()
+    | st.text(max_size=8),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner, max_size=3)
+    ),
+    max_leaves=10,
+)
+SEND_KEYS = st.sampled_from(["id", "cnt", "cost", "balance", "phones", "error", "error_code", "x"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    text=st.text(max_size=200)
+    | st.dictionaries(SEND_KEYS, JSON_VALUES, max_size=5).map(
+        lambda d: orjson.dumps(d, option=orjson.OPT_NON_STR_KEYS).decode()
+    ),
+    **MODES,
+)
+def test_arbitrary_text_only_raises_smsc_errors(text: str, fmt: int, cost: int, op: bool) -> None:
+    for call in (
+        lambda: parse_send(text, fmt=fmt, cost=cost, op=op),
+        lambda: parse_error(text, fmt=fmt, endpoint="send"),
+    ):
+        with contextlib.suppress(SmscError):
+            call()
