@@ -1,0 +1,294 @@
+"""`FakeSMSC`: an in-memory SMSC that speaks the HTTP API's wire protocol.
+
+It is built from the spec alone and shares no code with the SDK's encoder or decoder, so a
+bug on one side cannot hide a bug on the other. Transports (in-process, ASGI, a real socket)
+turn their requests into a `FakeRequest` and call `FakeSMSC.handle`.
+
+Processing of one request:
+
+1. Route by path (unknown path → 404 HTML page; a method other than GET/POST → 405).
+2. Parse: query and body (url-encoded, multipart or JSON), percent-decoded to bytes and then
+   decoded with ``charset`` (unreadable parameters → error 1).
+3. Authenticate: ``apikey`` when given, else ``login`` + ``psw`` (error 2). No latency.
+4. Concurrency: a request arriving while ``Limits.concurrent`` (14) of its login are in
+   flight is error 9 at once; otherwise it counts as in flight for ``latency`` seconds
+   (``anyio.sleep``) and while it is processed.
+5. The endpoint's rules and answer, encoded in the request's charset, HTTP 200 even for API
+   errors.
+"""
+
+from __future__ import annotations
+
+import hmac
+from collections.abc import Callable, Iterable, Mapping
+from decimal import Decimal
+
+import anyio
+import attrs
+
+from ._endpoints import handle_balance, handle_status
+from ._endpoints_templates import handle_op_templates, handle_ping, handle_templates
+from ._rules import normalize_bot_recipient, normalize_email, normalize_phone
+from ._send import handle_send
+from ._state import Account, LedgerEntry, Limits, MessageKind, PingEvent, StatusChange
+from ._state import default_clock as _default_clock
+from ._state_server import Context, ServerState
+from ._wire import (
+    ApiFault,
+    BadRequest,
+    FakeRequest,
+    FakeResponse,
+    ParsedRequest,
+    encode_answer,
+    error_body,
+    fallback_format,
+    not_found_page,
+    parse_request,
+)
+
+__all__ = ["FakeRequest", "FakeResponse", "FakeSMSC", "RequestRecord"]
+
+_ROUTES: Mapping[str, Callable[[Context], str]] = {
+    "/sys/send.php": handle_send,
+    "/rest/send/": handle_send,
+    "/rest/send": handle_send,
+    "/sys/status.php": handle_status,
+    "/sys/balance.php": handle_balance,
+    "/sys/templates.php": handle_templates,
+    "/sys/op_templates.php": handle_op_templates,
+    "/sys/ping.php": handle_ping,
+}
+
+
+@attrs.frozen(kw_only=True)
+class RequestRecord:
+    """One API request the emulator answered (no credentials, no parameters).
+
+    Attributes:
+        path: the request path.
+        login: the authenticated login, or ``None`` when authentication failed.
+        fmt: the answer format.
+        error_code: the SMSC error code answered, or ``None`` for success.
+        at: the emulator's clock when it was answered.
+    """
+
+    path: str
+    login: str | None
+    fmt: int
+    error_code: int | None
+    at: float
+
+
+class FakeSMSC:
+    """An in-memory SMSC.
+
+    Args:
+        clock: returns the current time in Unix seconds (a `FakeClock` fits); default
+            ``time.time``. Every rule and status timeline reads it.
+        latency: seconds each authenticated request takes (``anyio.sleep``), so concurrency
+            can build up. Adjustable at any time through the ``latency`` attribute.
+        limits: the rate rules; default `Limits()`. Adjustable through ``limits``.
+
+    Safe to call `handle` from many tasks, and from a server thread while tests read
+    ``ledger`` from another: state changes happen under a short-held lock, never across an
+    ``await``.
+    """
+
+    def __init__(
+        self,
+        *,
+        clock: Callable[[], float] | None = None,
+        latency: float = 0.0,
+        limits: Limits | None = None,
+    ) -> None:
+        self.clock: Callable[[], float] = clock or _default_clock
+        self.latency = latency
+        self.limits = limits or Limits()
+        self._state = ServerState(limits=self.limits)
+        self.requests: list[RequestRecord] = []
+        """Every API request answered, oldest first."""
+
+    # ------------------------------------------------------------------ state for tests
+
+    @property
+    def ledger(self) -> list[LedgerEntry]:
+        """Every accepted message, oldest first (a ``list`` send adds one entry per line)."""
+        return self._state.ledger
+
+    @property
+    def ping_events(self) -> list[PingEvent]:
+        """Every accepted ``ping.php`` notification, oldest first."""
+        return self._state.ping_events
+
+    @property
+    def accounts(self) -> Mapping[str, Account]:
+        """The accounts by login."""
+        return self._state.accounts
+
+    def now(self) -> float:
+        """The emulator's current time (its clock)."""
+        return self.clock()
+
+    def add_account(
+        self,
+        login: str,
+        password: str,
+        *,
+        api_key: str | None = None,
+        balance: Decimal = Decimal("100"),
+        senders: Iterable[str] = ("SMSC",),
+        price: Decimal = Decimal("1.50"),
+        test_mode: bool = True,
+        status_step: float = 1.0,
+        currency: str = "RUR",
+        tz: int = 0,
+    ) -> Account:
+        """Create an account (see `Account` for what each setting does) and return it."""
+        account = Account(
+            login=login,
+            password=password,
+            api_key=api_key,
+            balance=Decimal(balance),
+            senders=senders,
+            price=Decimal(price),
+            test_mode=test_mode,
+            status_step=status_step,
+            currency=currency,
+            tz=tz,
+        )
+        with self._state.lock:
+            self._state.accounts[login] = account
+        return account
+
+    def account(self, login: str) -> Account:
+        """The account ``login`` (``KeyError`` when there is none)."""
+        return self._state.accounts[login]
+
+    def find(
+        self,
+        *,
+        id: int | str | None = None,
+        phone: str | None = None,
+        login: str | None = None,
+        kind: MessageKind | None = None,
+    ) -> list[LedgerEntry]:
+        """Ledger entries matching every criterion given, oldest first. ``phone`` is
+        compared after the server's normalisation (``+7 (999) …`` finds ``7999…``)."""
+        key = _recipient_key(phone) if phone is not None else None
+        with self._state.lock:
+            entries = list(self._state.ledger)
+        return [
+            e
+            for e in entries
+            if (id is None or e.id == id)
+            and (key is None or key in e.recipients)
+            and (login is None or e.login == login)
+            and (kind is None or e.kind is kind)
+        ]
+
+    def set_status(
+        self, message_id: int | str, phone: str, status: int, *, error: int = 0
+    ) -> StatusChange:
+        """Make the latest message ``message_id`` to ``phone`` reach ``status`` now (planned
+        test-mode steps still in the future are dropped). ``LookupError`` if there is none."""
+        key = _recipient_key(phone)
+        with self._state.lock:
+            for entry in reversed(self._state.ledger):
+                if entry.id == message_id and key in entry.recipients:
+                    now = self.clock()
+                    change = StatusChange(status=int(status), error=error, at=now)
+                    kept = [c for c in entry.statuses[key] if c.at <= now]
+                    entry.statuses[key] = [*kept, change]
+                    return change
+        raise LookupError(f"no message {message_id!r} to that recipient")
+
+    def in_flight(self, login: str) -> int:
+        """Requests of ``login`` being processed now."""
+        return self._state.in_flight.get(login, 0)
+
+    def peak_in_flight(self, login: str) -> int:
+        """The most requests of ``login`` ever processed at once."""
+        return self._state.peak_in_flight.get(login, 0)
+
+    # ------------------------------------------------------------------ the wire
+
+    async def handle(self, request: FakeRequest) -> FakeResponse:
+        """Answer one HTTP request exactly as SMSC would (see the module docstring)."""
+        route = _ROUTES.get(request.path)
+        if route is None:
+            return not_found_page()
+        if request.method.upper() not in ("GET", "POST"):
+            return not_found_page(405, "Method Not Allowed")
+        try:
+            parsed = parse_request(request)
+        except BadRequest:
+            fmt, charset = fallback_format(request)
+            return self._answer(request, None, fmt, charset, ApiFault(1, "parameters error"))
+        with self._state.lock:
+            account = self._authenticate(parsed)
+            if account is None:
+                fault = ApiFault(2, "authorise error")
+                return self._answer(request, None, parsed.fmt, parsed.charset, fault)
+            login = account.login
+            if self._state.in_flight.get(login, 0) >= self.limits.concurrent:
+                fault = ApiFault(9, "too many concurrent requests")
+                return self._answer(request, login, parsed.fmt, parsed.charset, fault)
+            self._enter(login)
+        try:
+            await anyio.sleep(self.latency)
+            with self._state.lock:
+                ctx = Context(state=self._state, account=account, request=parsed, now=self.clock())
+                try:
+                    text = route(ctx)
+                except ApiFault as fault:
+                    return self._answer(request, login, parsed.fmt, parsed.charset, fault)
+                self._record(request, login, parsed.fmt, None)
+        finally:
+            with self._state.lock:
+                self._state.in_flight[login] -= 1
+        return encode_answer(parsed.fmt, parsed.charset, text)
+
+    def _enter(self, login: str) -> None:
+        state = self._state
+        state.in_flight[login] = state.in_flight.get(login, 0) + 1
+        state.peak_in_flight[login] = max(
+            state.peak_in_flight.get(login, 0), state.in_flight[login]
+        )
+
+    def _authenticate(self, parsed: ParsedRequest) -> Account | None:
+        params = parsed.params
+        api_key = params.get("apikey", "")
+        if api_key:
+            for candidate in self._state.accounts.values():
+                if candidate.api_key and hmac.compare_digest(
+                    candidate.api_key.encode(), api_key.encode()
+                ):
+                    return candidate
+            return None
+        account = self._state.accounts.get(params.get("login", ""))
+        password = params.get("psw", "")
+        if account is None or not hmac.compare_digest(account.password.encode(), password.encode()):
+            return None
+        return account
+
+    def _record(self, request: FakeRequest, login: str | None, fmt: int, code: int | None) -> None:
+        with self._state.lock:
+            record = RequestRecord(
+                path=request.path, login=login, fmt=fmt, error_code=code, at=self.clock()
+            )
+            self.requests.append(record)
+
+    def _answer(
+        self, request: FakeRequest, login: str | None, fmt: int, charset: str, fault: ApiFault
+    ) -> FakeResponse:
+        self._record(request, login, fmt, fault.code)
+        return encode_answer(fmt, charset, error_body(fmt, fault))
+
+    def __repr__(self) -> str:
+        return f"FakeSMSC(accounts={len(self._state.accounts)}, ledger={len(self.ledger)})"
+
+
+def _recipient_key(phone: str) -> str:
+    return (
+        normalize_phone(phone) or normalize_email(phone) or normalize_bot_recipient(phone) or phone
+    )
