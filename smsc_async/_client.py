@@ -1,0 +1,385 @@
+"""`AsyncClient`: one connection pool, one limiter, and the money-safe call path."""
+
+from __future__ import annotations
+
+import logging
+import os
+import random
+from collections.abc import Iterable
+from types import TracebackType
+from typing import TYPE_CHECKING
+
+import anyio
+
+from ._decode import decode_text, parse_send
+from ._encode import encode_send, encode_send_list, form_body
+from ._errors import (
+    ClientClosedError,
+    ConfigurationError,
+    NotSentError,
+    OutcomeUnknownError,
+    ProtocolError,
+)
+from ._http import coerce_transport
+from ._options import Message
+from ._results import CostResult, SendResult
+from ._retry import RetryPolicy
+from ._transport import ExchangeFailed, HttpRequest, HttpResponse, RequestNotSent, Timeouts
+
+if TYPE_CHECKING:
+    from typing_extensions import Self, Unpack
+
+    from ._encode import SendOptions
+    from ._http import TransportLike
+
+__all__ = ["MAX_CONCURRENCY", "AsyncClient"]
+
+logger = logging.getLogger("smsc_async")
+
+#: SMSC answers error 9 to the 15th concurrent request of one login, so 14 is the ceiling.
+MAX_CONCURRENCY = 14
+
+# Every request asks for UTF-8 and JSON: the server's defaults (windows-1251, plain text)
+# lose characters and are the hardest format to parse.
+_FIXED = {"charset": "utf-8", "fmt": "3"}
+
+
+def _credentials_body(login: str | None, password: str | None, api_key: str | None) -> bytes:
+    """Validate the credentials and return them pre-encoded as the start of every body."""
+    if login is None and password is None and api_key is None:
+        login = os.environ.get("SMSC_LOGIN") or None
+        password = os.environ.get("SMSC_PASSWORD") or None
+        api_key = os.environ.get("SMSC_API_KEY") or None
+        source = "the SMSC_LOGIN/SMSC_PASSWORD/SMSC_API_KEY environment variables"
+    else:
+        source = "the arguments"
+    has_pair = login is not None or password is not None
+    if has_pair and api_key is not None:
+        raise ConfigurationError(f"give login+password or api_key, not both (from {source})")
+    if api_key is not None:
+        if not isinstance(api_key, str) or not api_key.strip():
+            raise ConfigurationError("api_key must be a non-empty string")
+        return form_body({"apikey": api_key, **_FIXED}) + b"&"
+    if not has_pair:
+        raise ConfigurationError(
+            "no credentials: pass login= and password=, or api_key=, "
+            "or set SMSC_LOGIN and SMSC_PASSWORD (or SMSC_API_KEY)"
+        )
+    for name, value in (("login", login), ("password", password)):
+        if not isinstance(value, str) or not value.strip():
+            raise ConfigurationError(f"{name} must be a non-empty string (from {source})")
+    assert login is not None and password is not None
+    return form_body({"login": login, "psw": password, **_FIXED}) + b"&"
+
+
+def _check_base_url(base_url: str, allow_http: bool) -> str:
+    """Return ``base_url`` without a trailing slash, refusing what could leak or mislead."""
+    if not isinstance(base_url, str):
+        raise ConfigurationError("base_url must be a string such as 'https://smsc.ru'")
+    url = base_url.rstrip("/")
+    scheme, sep, rest = url.partition("://")
+    if not sep or not rest or scheme.lower() not in ("http", "https"):
+        raise ConfigurationError("base_url must start with https:// (e.g. 'https://smsc.ru')")
+    if scheme.lower() == "http" and not allow_http:
+        raise ConfigurationError(
+            "base_url uses plain http://, which would expose credentials; "
+            "pass allow_http=True only for a local emulator or a trusted proxy"
+        )
+    if any(ch in rest for ch in "@?#") or any(ord(ch) <= 32 for ch in rest):
+        raise ConfigurationError(
+            "base_url must be scheme://host[:port][/path] with no user info, query or fragment"
+        )
+    return url
+
+
+class AsyncClient:
+    """An async client for the SMSC.ru HTTP API, safe to share across tasks.
+
+    One client holds one connection pool and one limiter: create it once (e.g. in your app's
+    lifespan), share it, and close it with ``async with`` or `aclose`.
+
+    Args:
+        login: account login (with ``password``).
+        password: account password.
+        api_key: API key, instead of login+password. With no credentials at all, the
+            ``SMSC_LOGIN``/``SMSC_PASSWORD``/``SMSC_API_KEY`` environment variables are read.
+        base_url: ``https://smsc.ru`` or a regional mirror (``https://smsc.kz``, …).
+        allow_http: permit a plain ``http://`` base URL (for a local emulator only).
+        timeouts: connect/read/write limits per attempt and a deadline per call.
+        max_concurrency: requests in flight at once, 1..14 (SMSC rejects the 15th).
+        retry: how often and how patiently calls that are safe to retry are retried.
+        transport: an ``httpx2.AsyncClient`` (never closed by this client), any
+            ``httpx2`` transport (``MockTransport``, ``ASGITransport``, …), or an object
+            implementing `smsc_async.Transport` (closed with this client). Default: an
+            httpx2 pool sized to ``max_concurrency``.
+
+    Raises:
+        ConfigurationError: missing or conflicting credentials, an unusable URL or limit.
+    """
+
+    __slots__ = (
+        "_auth",
+        "_auth_kind",
+        "_base_url",
+        "_closed",
+        "_limiter",
+        "_max_concurrency",
+        "_retry",
+        "_timeouts",
+        "_transport",
+    )
+
+    def __init__(
+        self,
+        *,
+        login: str | None = None,
+        password: str | None = None,
+        api_key: str | None = None,
+        base_url: str = "https://smsc.ru",
+        allow_http: bool = False,
+        timeouts: Timeouts | None = None,
+        max_concurrency: int = MAX_CONCURRENCY,
+        retry: RetryPolicy | None = None,
+        transport: TransportLike | None = None,
+    ) -> None:
+        self._auth = _credentials_body(login, password, api_key)
+        self._auth_kind = "api_key" if self._auth.startswith(b"apikey=") else "login+password"
+        self._base_url = _check_base_url(base_url, allow_http)
+        if (
+            isinstance(max_concurrency, bool)
+            or not isinstance(max_concurrency, int)
+            or not 1 <= max_concurrency <= MAX_CONCURRENCY
+        ):
+            raise ConfigurationError(
+                f"max_concurrency must be an int from 1 to {MAX_CONCURRENCY} "
+                "(SMSC rejects the 15th concurrent request of a login)"
+            )
+        self._max_concurrency = max_concurrency
+        self._timeouts = timeouts if timeouts is not None else Timeouts()
+        self._retry = retry if retry is not None else RetryPolicy()
+        self._transport = coerce_transport(transport, max_connections=max_concurrency)
+        # Created on first use, inside the event loop that will use it.
+        self._limiter: anyio.CapacityLimiter | None = None
+        self._closed = False
+
+    def __repr__(self) -> str:
+        return (
+            f"AsyncClient(base_url={self._base_url!r}, auth={self._auth_kind}, "
+            f"max_concurrency={self._max_concurrency}, closed={self._closed})"
+        )
+
+    @property
+    def base_url(self) -> str:
+        """The base URL requests go to, without a trailing slash."""
+        return self._base_url
+
+    @property
+    def max_concurrency(self) -> int:
+        """The most requests this client has in flight at once."""
+        return self._max_concurrency
+
+    @property
+    def limiter(self) -> anyio.CapacityLimiter:
+        """The limiter every HTTP attempt holds a slot of (for monitoring)."""
+        if self._limiter is None:
+            self._limiter = anyio.CapacityLimiter(self._max_concurrency)
+        return self._limiter
+
+    @property
+    def closed(self) -> bool:
+        """Whether `aclose` has been called."""
+        return self._closed
+
+    async def __aenter__(self) -> Self:
+        if self._closed:
+            raise ClientClosedError("this AsyncClient is closed; create a new one")
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        """Close the connection pool (idempotent). Calls made afterwards raise."""
+        if self._closed:
+            return
+        self._closed = True
+        with anyio.CancelScope(shield=True):
+            await self._transport.aclose()
+
+    async def send(
+        self,
+        phones: str | Iterable[str],
+        message: str,
+        **options: Unpack[SendOptions],
+    ) -> SendResult:
+        """Send one message to one or more recipients.
+
+        The request asks for ``cost=3``, so the result always carries the cost and the new
+        balance. A send is never retried once it may have reached the server.
+
+        Args:
+            phones: a number, a comma/semicolon list, or an iterable of numbers
+                (``+7…``, ``7…``, ``G<n>`` groups).
+            message: the text, at most 1000 characters.
+            **options: any of `smsc_async.SendOptions` (``sender=``, ``id=``, ``time=``, …).
+
+        Returns:
+            The server's id, parts, cost, balance (and per-phone reports with ``op=True``).
+
+        Raises:
+            ValidationError: bad input, before anything is sent.
+            ApiError: the server refused (a subclass per code, e.g. InsufficientFundsError).
+            NotSentError: nothing reached the server; safe to send again.
+            OutcomeUnknownError: it may have been sent; reconcile before resending.
+            ProtocolError: the answer could not be read; the send may have happened.
+        """
+        params = encode_send(phones, message, options)
+        return await self._send(params, options)
+
+    async def send_list(
+        self,
+        messages: Iterable[Message],
+        **options: Unpack[SendOptions],
+    ) -> SendResult:
+        """Send several different messages in one request (SMSC's ``list``).
+
+        All messages share one id; options apply to every line. Errors as for `send`.
+        """
+        params = encode_send_list(messages, options)
+        return await self._send(params, options)
+
+    async def cost(
+        self,
+        phones: str | Iterable[str],
+        message: str,
+        **options: Unpack[SendOptions],
+    ) -> CostResult:
+        """Ask what a send would cost (``cost=1``); nothing is sent or charged.
+
+        Read-only, so connection failures, timeouts and 5xx answers are retried with capped,
+        jittered backoff. SMSC answers error 9 to a sixth identical cost request in a minute.
+        """
+        params = encode_send(phones, message, options)
+        params["cost"] = "1"
+        text = await self._call("send", params, idempotent=True, message_id=options.get("id"))
+        result = parse_send(text, fmt=3, cost=1, op=bool(options.get("op")))
+        assert isinstance(result, CostResult)
+        return result
+
+    async def _send(self, params: dict[str, str], options: SendOptions) -> SendResult:
+        params["cost"] = "3"
+        text = await self._call("send", params, idempotent=False, message_id=options.get("id"))
+        result = parse_send(text, fmt=3, cost=3, op=bool(options.get("op")))
+        assert isinstance(result, SendResult)
+        return result
+
+    async def _call(
+        self,
+        endpoint: str,
+        params: dict[str, str],
+        *,
+        idempotent: bool,
+        message_id: int | str | None = None,
+    ) -> str:
+        """POST ``params`` to ``/sys/<endpoint>.php`` and return the decoded answer text."""
+        if self._closed:
+            raise ClientClosedError("this AsyncClient is closed; create a new one")
+        request = HttpRequest(
+            url=f"{self._base_url}/sys/{endpoint}.php",
+            body=self._auth + form_body(params),
+        )
+        attempt = _Attempts(endpoint, message_id)
+        with anyio.move_on_after(self._timeouts.deadline) as scope:
+            response = await self._attempts(request, attempt, idempotent)
+        if scope.cancelled_caught:
+            attempt.fail(f"no answer within the {self._timeouts.deadline:g} s deadline")
+        if response.status != 200:
+            raise ProtocolError(
+                "unexpected HTTP status", endpoint=endpoint, status_code=response.status
+            )
+        return decode_text(response.content, response.content_type)
+
+    async def _attempts(
+        self, request: HttpRequest, attempt: _Attempts, idempotent: bool
+    ) -> HttpResponse:
+        limiter = self.limiter
+        while True:
+            attempt.number += 1
+            start = anyio.current_time()
+            try:
+                async with limiter:
+                    attempt.in_flight = True
+                    response = await self._transport.request(request, self._timeouts)
+            except RequestNotSent as exc:
+                attempt.note(start, None, exc)
+                if attempt.number >= self._retry.attempts or self._closed:
+                    raise NotSentError(
+                        "could not reach the server",
+                        endpoint=attempt.endpoint,
+                        message_id=attempt.message_id,
+                        cause=str(exc),
+                    ) from None
+            except ExchangeFailed as exc:
+                attempt.note(start, None, exc)
+                if not idempotent or attempt.number >= self._retry.attempts:
+                    raise OutcomeUnknownError(
+                        "the request may have reached the server, but no answer was read",
+                        endpoint=attempt.endpoint,
+                        message_id=attempt.message_id,
+                        cause=str(exc),
+                    ) from None
+            else:
+                attempt.note(start, response.status, None)
+                if response.status < 500:
+                    return response
+                if not idempotent or attempt.number >= self._retry.attempts:
+                    if idempotent:
+                        return response
+                    raise OutcomeUnknownError(
+                        f"the server answered HTTP {response.status}",
+                        endpoint=attempt.endpoint,
+                        message_id=attempt.message_id,
+                    )
+            await anyio.sleep(self._retry.backoff_delay(attempt.number, random.random()))
+
+
+class _Attempts:
+    """Book-keeping of one call's attempts: for logs and for what a failure means."""
+
+    __slots__ = ("endpoint", "in_flight", "message_id", "number", "reached")
+
+    def __init__(self, endpoint: str, message_id: int | str | None) -> None:
+        self.endpoint = endpoint
+        self.message_id = message_id
+        self.number = 0
+        # An attempt is in flight from the moment it is handed to the transport until the
+        # transport answers or proves (RequestNotSent) that nothing left.
+        self.in_flight = False
+        # Some earlier attempt may have reached the server.
+        self.reached = False
+
+    def note(self, start: float, status: int | None, exc: Exception | None) -> None:
+        """Record the end of an attempt, and log it without any secret or recipient."""
+        self.in_flight = False
+        if not isinstance(exc, RequestNotSent):
+            self.reached = True
+        if exc is not None or logger.isEnabledFor(logging.DEBUG):
+            logger.log(
+                logging.DEBUG if exc is None else logging.WARNING,
+                "POST /sys/%s.php status=%s attempt=%d elapsed=%.3fs%s",
+                self.endpoint,
+                status if status is not None else "-",
+                self.number,
+                anyio.current_time() - start,
+                f" error={type(exc).__name__}" if exc is not None else "",
+            )
+
+    def fail(self, reason: str) -> None:
+        """Raise the error that running out of time means at this point of the call."""
+        cls = OutcomeUnknownError if self.in_flight or self.reached else NotSentError
+        raise cls(reason, endpoint=self.endpoint, message_id=self.message_id)

@@ -1,0 +1,124 @@
+"""The client over a real loopback socket: the 14-slot cap, cancellation, the call deadline.
+
+The server (tests/loopback.py) keeps its own gauge of requests in flight, so the cap is
+checked where it matters — at the server — not by trusting the client's bookkeeping.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+
+import anyio
+import pytest
+from loopback import LoopbackServer, Reply
+
+from smsc_async import AsyncClient, OutcomeUnknownError, RetryPolicy, Timeouts
+from smsc_async._http import HttpxTransport
+
+pytestmark = pytest.mark.anyio
+
+OK_SEND = b'{"id": 1, "cnt": 1, "cost": "1.50", "balance": "98.50"}'
+
+
+@pytest.fixture
+def slow_server() -> Iterator[LoopbackServer]:
+    with LoopbackServer(Reply(body=OK_SEND, delay=0.05)) as server:
+        yield server
+
+
+def client_for(server: LoopbackServer, **kwargs: object) -> AsyncClient:
+    return AsyncClient(
+        login="alex",
+        password="secret",
+        base_url=server.url,
+        allow_http=True,
+        **kwargs,  # type: ignore[arg-type]
+    )
+
+
+async def send_many(client: AsyncClient, count: int) -> None:
+    async with anyio.create_task_group() as tg:
+        for n in range(count):
+            tg.start_soon(client.send, "79999999999", f"message {n}")
+
+
+@pytest.mark.parametrize("cap", [14, 5])
+async def test_server_never_sees_more_than_the_cap(slow_server: LoopbackServer, cap: int) -> None:
+    async with client_for(slow_server, max_concurrency=cap) as client:
+        await send_many(client, 60)
+        assert client.limiter.borrowed_tokens == 0
+    assert len(slow_server.requests) == 60
+    # The cap is never exceeded, and it is used: with 60 calls queued every slot filled up.
+    assert slow_server.max_in_flight == cap
+    assert slow_server.connections_opened <= cap
+
+
+@pytest.mark.parametrize("anyio_backend", ["asyncio"])  # aiohttp runs on asyncio only
+async def test_aiohttp_transport_keeps_the_cap(slow_server: LoopbackServer) -> None:
+    from smsc_async.transports import AiohttpTransport
+
+    transport = AiohttpTransport(max_connections=14)
+    async with client_for(slow_server, transport=transport) as client:
+        await send_many(client, 50)
+    assert len(slow_server.requests) == 50
+    assert slow_server.max_in_flight == 14
+
+
+async def test_cancelling_in_flight_and_queued_calls_leaks_nothing() -> None:
+    release = threading.Event()
+    with LoopbackServer(Reply(body=OK_SEND, hold=release)) as server:
+        async with client_for(server) as client:
+            transport = client._transport
+            assert isinstance(transport, HttpxTransport)
+            async with anyio.create_task_group() as tg:
+                for n in range(30):  # 14 in flight, 16 queued on the limiter
+                    tg.start_soon(client.send, "79999999999", f"message {n}")
+                await anyio.to_thread.run_sync(
+                    lambda: server.wait_until(lambda s: s.in_flight == 14)
+                )
+                assert client.limiter.borrowed_tokens == 14
+                assert client.limiter.statistics().tasks_waiting == 16
+                tg.cancel_scope.cancel()
+            assert client.limiter.borrowed_tokens == 0
+            assert client.limiter.statistics().tasks_waiting == 0
+            assert transport.active_connections() == 0
+            release.set()
+            # The client is still fully usable afterwards.
+            result = await client.send("79999999999", "after the storm")
+            assert result.id == 1
+            assert transport.active_connections() == 0
+        assert server.max_in_flight == 14
+
+
+async def test_a_dripping_server_cannot_hang_a_call() -> None:
+    # Each byte arrives well within the read timeout, so only the deadline can stop it.
+    reply = Reply(body=OK_SEND, drip_interval=0.1)
+    with LoopbackServer(reply) as server:
+        timeouts = Timeouts(read=1.0, deadline=0.5)
+        async with client_for(server, timeouts=timeouts) as client:
+            start = anyio.current_time()
+            with pytest.raises(OutcomeUnknownError, match="deadline"):
+                await client.send("79999999999", "Hi", id="drip-1")
+            assert anyio.current_time() - start < 3.0
+            assert client.limiter.borrowed_tokens == 0
+            assert client._transport.active_connections() == 0  # type: ignore[attr-defined]
+
+
+async def test_connection_refused_is_not_sent_after_retries() -> None:
+    from loopback import refused_url
+
+    from smsc_async import NotSentError
+
+    client = AsyncClient(
+        login="alex",
+        password="secret",
+        base_url=refused_url(),
+        allow_http=True,
+        retry=RetryPolicy(attempts=2, backoff=0.001),
+    )
+    async with client:
+        with pytest.raises(NotSentError) as caught:
+            await client.send("79999999999", "Hi", id=9)
+    assert caught.value.message_id == 9
+    assert "secret" not in str(caught.value)
