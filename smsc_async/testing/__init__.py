@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from ._asgi import FakeASGIApp, asgi_app
 from ._core import FakeRequest, FakeResponse, FakeSMSC, RequestRecord
+from ._faults import Fault, FaultKind
+from ._faults_plan import FaultPlan, FaultRule, FiredFault
+from ._inprocess import InProcessTransport
+from ._server import RunningServer, serve_in_thread
 from ._state import (
     Account,
     FakeClock,
@@ -20,11 +25,18 @@ from ._state import (
 
 __all__ = [
     "Account",
+    "FakeASGIApp",
     "FakeClock",
     "FakeFile",
     "FakeRequest",
     "FakeResponse",
     "FakeSMSC",
+    "Fault",
+    "FaultKind",
+    "FaultPlan",
+    "FaultRule",
+    "FiredFault",
+    "InProcessTransport",
     "LedgerEntry",
     "Limits",
     "MessageKind",
@@ -32,7 +44,10 @@ __all__ = [
     "OpTemplate",
     "PingEvent",
     "RequestRecord",
+    "RunningServer",
     "StatusChange",
     "TaskGroup",
     "Template",
+    "asgi_app",
+    "serve_in_thread",
 ]

@@ -22,6 +22,7 @@ from __future__ import annotations
 import hmac
 from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 import anyio
 import attrs
@@ -33,6 +34,11 @@ from ._send import handle_send
 from ._state import Account, LedgerEntry, Limits, MessageKind, PingEvent, StatusChange
 from ._state import default_clock as _default_clock
 from ._state_server import Context, ServerState
+
+if TYPE_CHECKING:
+    from ._faults_plan import FaultPlan
+    from ._inprocess import InProcessTransport
+
 from ._wire import (
     ApiFault,
     BadRequest,
@@ -209,6 +215,16 @@ class FakeSMSC:
     def peak_in_flight(self, login: str) -> int:
         """The most requests of ``login`` ever processed at once."""
         return self._state.peak_in_flight.get(login, 0)
+
+    def transport(self, *, faults: FaultPlan | None = None) -> InProcessTransport:
+        """An `smsc_async.Transport` that talks to this emulator in-process (no socket).
+
+        Pass it as ``AsyncClient(..., transport=fake.transport())``; ``faults`` injects
+        failures (see `FaultPlan`).
+        """
+        from ._inprocess import InProcessTransport  # here: _inprocess depends on this module
+
+        return InProcessTransport(self, faults=faults)
 
     # ------------------------------------------------------------------ the wire
 
