@@ -20,6 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 EXTRAS = {"demo": "server", "test": "test"}
+LINTED = ("smsc_async", "tests", "benchmarks", "examples", "run.py")
 
 
 def _venv_python() -> Path:
@@ -65,8 +66,9 @@ def main(argv: list[str]) -> None:
     if command == "demo":
         _run(python, "-m", "smsc_async.demo", *rest)
         return
-    _run(python, "-m", "ruff", "check", "smsc_async", "tests", "benchmarks", "run.py")
-    _run(python, "-m", "ruff", "format", "--check", "smsc_async", "tests", "benchmarks", "run.py")
+    sources = [p for p in LINTED if (ROOT / p).exists()]
+    _run(python, "-m", "ruff", "check", *sources)
+    _run(python, "-m", "ruff", "format", "--check", *sources)
     _run(python, "-m", "mypy", "--strict", "smsc_async")
     _run(python, "-m", "pytest", *rest)
 
