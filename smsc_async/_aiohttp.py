@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import sys
+from collections.abc import AsyncIterator
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
@@ -25,7 +26,14 @@ import anyio
 
 from ._errors import ClientClosedError, ConfigurationError
 from ._http import KEEPALIVE_EXPIRY, failure_text
-from ._transport import ExchangeFailed, HttpRequest, HttpResponse, RequestNotSent, Timeouts
+from ._transport import (
+    BodyStream,
+    ExchangeFailed,
+    HttpRequest,
+    HttpResponse,
+    RequestNotSent,
+    Timeouts,
+)
 
 if TYPE_CHECKING:
     import aiohttp
@@ -116,11 +124,20 @@ class AiohttpTransport:
         if session is None:
             session = self._open()
         timeout = self._timeouts.get(timeouts) or self._timeout(timeouts)
-        headers = self._headers.get(request.content_type) or self._content_type(request)
+        stream_failures: list[Exception] = []
+        data: bytes | AsyncIterator[bytes] = request.body
+        if request.stream is None:
+            headers = self._headers.get(request.content_type) or self._content_type(request)
+        else:
+            data = _watched(request.stream, stream_failures)
+            headers = {
+                "Content-Type": request.content_type,
+                "Content-Length": str(request.stream.length),
+            }
         try:
             async with session.post(
                 request.url,
-                data=request.body,
+                data=data,
                 headers=headers,
                 allow_redirects=False,
                 timeout=timeout,
@@ -135,6 +152,9 @@ class AiohttpTransport:
             failure: Exception = RequestNotSent(failure_text(exc, request.body))
         except self._failed as exc:
             failure = ExchangeFailed(failure_text(exc, request.body))
+        if stream_failures:
+            # aiohttp wraps what the body stream raised; the stream's own error says more.
+            failure = stream_failures[0]
         # Raised here, outside the except blocks, so no exception chain keeps the body.
         raise failure
 
@@ -197,6 +217,16 @@ class AiohttpTransport:
         if len(self._headers) < 8:
             self._headers[request.content_type] = headers
         return headers
+
+
+async def _watched(stream: BodyStream, failures: list[Exception]) -> AsyncIterator[bytes]:
+    """``stream``'s chunks, noting in ``failures`` an exception the stream itself raised."""
+    try:
+        async for chunk in stream.chunks():
+            yield chunk
+    except Exception as exc:
+        failures.append(exc)
+        raise
 
 
 def wrap_session(obj: object) -> AiohttpTransport | None:

@@ -5,12 +5,13 @@ from __future__ import annotations
 import logging
 import os
 import random
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from types import TracebackType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 import anyio
 
+from ._account import AccountAPI
 from ._decode import decode_text, parse_send
 from ._encode import encode_send, encode_send_list, form_body
 from ._errors import (
@@ -20,7 +21,10 @@ from ._errors import (
     OutcomeUnknownError,
     ProtocolError,
 )
+from ._files import Attachment, MultipartBody, form_fields
 from ._http import coerce_transport
+from ._kinds import MessageKinds
+from ._kinds_files import FileMessageKinds
 from ._options import Message
 from ._results import CostResult, SendResult
 from ._retry import RetryPolicy
@@ -92,7 +96,7 @@ def _check_base_url(base_url: str, allow_http: bool) -> str:
     return url
 
 
-class AsyncClient:
+class AsyncClient(AccountAPI, MessageKinds, FileMessageKinds):
     """An async client for the SMSC.ru HTTP API, safe to share across tasks.
 
     One client holds one connection pool and one limiter: create it once (e.g. in your app's
@@ -271,9 +275,23 @@ class AsyncClient:
         assert isinstance(result, CostResult)
         return result
 
-    async def _send(self, params: dict[str, str], options: SendOptions) -> SendResult:
+    async def _send(
+        self,
+        params: dict[str, str],
+        options: Mapping[str, object],
+        *,
+        files: Sequence[Attachment] = (),
+    ) -> SendResult:
+        """Send encoded ``params`` (and ``files``) once, never replayed; decode ``cost=3``."""
         params["cost"] = "3"
-        text = await self._call("send", params, idempotent=False, message_id=options.get("id"))
+        message_id = options.get("id")
+        text = await self._call(
+            "send",
+            params,
+            idempotent=False,
+            message_id=message_id if isinstance(message_id, (int, str)) else None,
+            files=files,
+        )
         result = parse_send(text, fmt=3, cost=3, op=bool(options.get("op")))
         assert isinstance(result, SendResult)
         return result
@@ -285,14 +303,20 @@ class AsyncClient:
         *,
         idempotent: bool,
         message_id: int | str | None = None,
+        files: Sequence[Attachment] = (),
     ) -> str:
-        """POST ``params`` to ``/sys/<endpoint>.php`` and return the decoded answer text."""
+        """POST ``params`` to ``/sys/<endpoint>.php`` and return the decoded answer text.
+
+        With ``files`` the body is ``multipart/form-data``, streamed from the attachments.
+        """
         if self._closed:
             raise ClientClosedError("this AsyncClient is closed; create a new one")
-        request = HttpRequest(
-            url=f"{self._base_url}/sys/{endpoint}.php",
-            body=self._auth + form_body(params),
-        )
+        url = f"{self._base_url}/sys/{endpoint}.php"
+        if files:
+            stream = MultipartBody([*form_fields(self._auth), *params.items()], files)
+            request = HttpRequest(url=url, stream=stream, content_type=stream.content_type)
+        else:
+            request = HttpRequest(url=url, body=self._auth + form_body(params))
         attempt = _Attempts(endpoint, message_id)
         with anyio.move_on_after(self._timeouts.deadline) as scope:
             response = await self._attempts(request, attempt, idempotent)
@@ -379,7 +403,7 @@ class _Attempts:
                 f" error={type(exc).__name__}" if exc is not None else "",
             )
 
-    def fail(self, reason: str) -> None:
+    def fail(self, reason: str) -> NoReturn:
         """Raise the error that running out of time means at this point of the call."""
         cls = OutcomeUnknownError if self.in_flight or self.reached else NotSentError
         raise cls(reason, endpoint=self.endpoint, message_id=self.message_id)

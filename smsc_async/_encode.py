@@ -27,6 +27,7 @@ from typing import TypedDict
 from urllib.parse import urlsplit
 
 from ._errors import ValidationError
+from ._kind_prefix import refuse_prefix
 from ._options import (
     CallParams,
     HourWindow,
@@ -318,7 +319,8 @@ def encode_send(
         raise ValidationError("nl", "only applies to a list send")
     params = {"phones": encode_phones("phones", phones)}
     if message is not None:
-        params["mes"] = check_text("message", message, 1000)
+        # A leading __VIBER__: (etc.) would silently change the kind and the price.
+        params["mes"] = refuse_prefix("message", check_text("message", message, 1000))
         params["mes"] = with_comment("comment", params["mes"], comment)
     elif comment is not None:
         raise ValidationError("comment", "needs a message text")

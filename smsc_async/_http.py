@@ -22,6 +22,7 @@ Decisions, for readers who wonder:
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from typing import Final, TypeAlias
 
 import anyio
@@ -141,11 +142,21 @@ class HttpxTransport:
         if client is None:
             client = self._open()
         timeout = self._last_timeout if timeouts is self._last_timeouts else self._timeout(timeouts)
-        headers = self._headers.get(request.content_type) or self._content_type(request)
+        content: bytes | AsyncIterator[bytes] = request.body
+        if request.stream is None:
+            headers = self._headers.get(request.content_type) or self._content_type(request)
+        else:
+            # An explicit Content-Length keeps httpx2 from chunking the streamed body; an
+            # exception the stream raises is not an httpx2 error and passes through as is.
+            content = request.stream.chunks()
+            headers = {
+                "Content-Type": request.content_type,
+                "Content-Length": str(request.stream.length),
+            }
         try:
             response = await client.post(
                 request.url,
-                content=request.body,
+                content=content,
                 headers=headers,
                 timeout=timeout,
                 follow_redirects=False,

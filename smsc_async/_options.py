@@ -17,6 +17,7 @@ from typing import Any
 import attrs
 
 from ._errors import ValidationError
+from ._kind_prefix import refuse_prefix
 
 __all__ = ["CallParams", "HourWindow", "Message", "Translit", "Voice"]
 
@@ -368,7 +369,7 @@ def list_line(field: str, message: object, *, nl: bool, zoned: bool) -> str:
     if not isinstance(message, Message):
         raise ValidationError(field, "must be a Message")
     phones = encode_phones(f"{field}.phones", message.phones)
-    text = check_text(f"{field}.text", message.text, 1000)
+    text = refuse_prefix(f"{field}.text", check_text(f"{field}.text", message.text, 1000))
     full = with_comment(f"{field}.comment", text, message.comment)
     if nl:
         text = _list_text(f"{field}.text", full, nl=True)

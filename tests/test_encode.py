@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from smsc_async import _encode
 from smsc_async._encode import encode_send, encode_send_list, form_body
 from smsc_async._errors import ValidationError
+from smsc_async._kind_prefix import Prefix, prefixed
 from smsc_async._options import MOSCOW, CallParams, HourWindow, Message, Translit, Voice
 
 PHONE = "79999999999"
@@ -112,9 +113,9 @@ SINGLE_EXAMPLES = [
         "Привет",
         {"smsreq": 25},
     ),
-    ("phones=79999999999&mes=__CALL__%3A%20Privet", PHONE, "__CALL__: Privet", {}),
-    ("phones=79999999999&mes=__PING__", PHONE, "__PING__", {}),
-    ("phones=79999999999&mes=__HLR__", PHONE, "__HLR__", {}),
+    ("phones=79999999999&mes=__CALL__%3A%20Privet", PHONE, prefixed(Prefix.CALL, "Privet"), {}),
+    ("phones=79999999999&mes=__PING__", PHONE, prefixed(Prefix.PING), {}),
+    ("phones=79999999999&mes=__HLR__", PHONE, prefixed(Prefix.HLR), {}),
 ]
 
 
@@ -159,7 +160,9 @@ def test_exact_bytes() -> None:
     assert b"&param=20%2C10%2C3" in form_body(
         send(param=CallParams(wait=20, interval=10, attempts=3))
     )
-    assert form_body(send(message="__CALL__: Privet")).endswith(b"mes=__CALL__%3A%20Privet")
+    assert form_body(send(message=prefixed(Prefix.CALL, "Privet"))).endswith(
+        b"mes=__CALL__%3A%20Privet"
+    )
     assert form_body(send("alex@mysite.com")).startswith(b"phones=alex%40mysite.com&")
 
 
@@ -631,3 +634,14 @@ def test_list_format_round_trip(lines: list[tuple[list[str], str]]) -> None:
         decoded.append((phones.split(","), text.replace("\\n", "\n")))
     expected = [(p, re.sub(r"\r\n?", "\n", t)) for p, t in lines]
     assert decoded == expected
+
+
+@pytest.mark.parametrize("text", ["__VIBER__: hi", "__call__: hi", "  __MAIL__: x", "__PING__"])
+def test_plain_send_refuses_an_accidental_kind_prefix(text: str) -> None:
+    with pytest.raises(ValidationError) as caught:
+        encode_send(PHONE, text, {})
+    assert caught.value.field == "message"
+    with pytest.raises(ValidationError) as caught:
+        encode_send_list([Message(phones=PHONE, text=text)], {})
+    assert caught.value.field == "messages[0].text"
+    assert encode_send(PHONE, prefixed(Prefix.VIBER, "hi"), {})["mes"] == "__VIBER__: hi"

@@ -446,3 +446,73 @@ def test_loopback_records_what_it_received() -> None:
             Received(method="POST", path="/x?y=1", headers=srv.requests[0].headers, body=b"abc")
         ]
         assert (srv.in_flight, srv.max_in_flight) == (0, 1)
+
+
+# Streamed bodies (multipart uploads): exact bytes, exact length, errors passed through.
+
+
+class ChunkStream:
+    """A `BodyStream` of fixed chunks; optionally raises ``error`` after the first chunk."""
+
+    def __init__(self, chunks: list[bytes], error: Exception | None = None) -> None:
+        self._chunks = chunks
+        self._error = error
+        self.length = sum(len(chunk) for chunk in chunks)
+        self.iterations = 0
+
+    async def chunks(self) -> AsyncIterator[bytes]:
+        self.iterations += 1
+        for index, chunk in enumerate(self._chunks):
+            if index == 1 and self._error is not None:
+                raise self._error
+            yield chunk
+
+
+STREAM_TYPE = "multipart/form-data; boundary=xyz"
+
+
+def streamed(url: str, stream: ChunkStream) -> HttpRequest:
+    return HttpRequest(url=url + PATH, stream=stream, content_type=STREAM_TYPE)
+
+
+async def test_streamed_body_arrives_exactly_with_its_length(transport: AnyTransport) -> None:
+    chunks = [f"--xyz\r\npsw={SECRET}\r\n".encode(), b"\x00\xff" * 40_000, b"", b"--xyz--\r\n"]
+    stream = ChunkStream(chunks)
+    with LoopbackServer() as srv:
+        for _ in range(2):  # the same stream, produced again for a second request
+            response = await transport.request(streamed(srv.url, stream), TIMEOUTS)
+            assert response.status == 200
+        first, second = srv.requests
+    assert first.body == second.body == b"".join(chunks)
+    assert first.header("Content-Length") == str(stream.length)
+    assert first.header("Content-Type") == STREAM_TYPE
+    assert first.header("Transfer-Encoding") is None
+    assert stream.iterations == 2
+
+
+@pytest.mark.parametrize(
+    "error",
+    [RequestNotSent("cannot be sent a second time"), ValueError("file changed")],
+    ids=["RequestNotSent", "ValueError"],
+)
+async def test_error_raised_by_the_stream_passes_through(
+    transport: AnyTransport, error: Exception
+) -> None:
+    stream = ChunkStream([b"--xyz\r\n", b"rest", b"--xyz--\r\n"], error=error)
+    with LoopbackServer() as srv:
+        with pytest.raises(type(error)) as caught:
+            await transport.request(streamed(srv.url, stream), TIMEOUTS)
+        assert caught.value is error
+        assert transport.active_connections() == 0
+        # The transport stays usable afterwards.
+        response = await transport.request(post(srv.url), TIMEOUTS)
+    assert response.status == 200
+
+
+def test_http_request_takes_a_body_or_a_stream() -> None:
+    stream = ChunkStream([b"abc"])
+    request = HttpRequest(url="https://smsc.ru/sys/send.php", stream=stream)
+    assert (request.length, request.body) == (3, b"")
+    assert repr(request) == "HttpRequest(url='https://smsc.ru/sys/send.php', stream=<3 bytes>)"
+    with pytest.raises(ValueError, match="not both"):
+        HttpRequest(url="https://smsc.ru/sys/send.php", body=b"x", stream=stream)

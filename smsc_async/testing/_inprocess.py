@@ -70,7 +70,11 @@ class InProcessTransport:
         """
         if self._closed:
             raise RequestNotSent("the in-process transport is closed")
-        fake_request = to_fake_request(request, peer=self._peer)
+        body = None
+        if request.stream is not None:
+            # The emulator works on whole bodies; joining the chunks is fine for tests.
+            body = b"".join([chunk async for chunk in request.stream.chunks()])
+        fake_request = to_fake_request(request, peer=self._peer, body=body)
         fault = self._faults.pick(fake_request) if self._faults is not None else None
         outcome = await enact(fault, fake_request, self._fake.handle)
         return await _deliver(outcome, timeouts)
@@ -80,15 +84,20 @@ class InProcessTransport:
         self._closed = True
 
 
-def to_fake_request(request: HttpRequest, *, peer: str = "local") -> FakeRequest:
-    """The `FakeRequest` the emulator would see for ``request`` arriving over HTTP."""
+def to_fake_request(
+    request: HttpRequest, *, peer: str = "local", body: bytes | None = None
+) -> FakeRequest:
+    """The `FakeRequest` the emulator would see for ``request`` arriving over HTTP.
+
+    ``body`` is the request's streamed body, already read (``request.body`` when None).
+    """
     parts = urlsplit(request.url)
     return FakeRequest(
         method="POST",
         path=parts.path or "/",
         query=parts.query.encode("latin-1"),
         content_type=request.content_type,
-        body=request.body,
+        body=request.body if body is None else body,
         peer=peer,
     )
 

@@ -18,6 +18,10 @@ Decisions where the spec is silent:
   unknown group expands to nobody, which alone makes error 7.
 * A ``sender`` must be registered in the account (error 6), except for e-mail, whose sender
   is an address.
+* Files per kind (refused with error 1, or dropped): see `smsc_async.testing._send_files`.
+* A WAP-push text needs a link line and a title line (spec: "link and title separated by a
+  line break"); a binary message's ``\n~~~\n`` tail is its ``pid``/``dcs`` and must read
+  exactly ``pid: <0..255>, dcs: <0..255>``. Either broken is error 1.
 """
 
 from __future__ import annotations
@@ -29,10 +33,11 @@ import attrs
 
 from ._rules import parse_message_id
 from ._rules_time import is_absolute, parse_send_time, parse_tz
+from ._send_files import kept_files
 from ._send_parse import Draft, Recipients, expand_recipients, flag_kind, parse_drafts
 from ._send_render import PhoneRow, SendOutcome, render_send
 from ._send_units import measure, unit_cost
-from ._state import LedgerEntry, MessageKind, StatusChange
+from ._state import FakeFile, LedgerEntry, MessageKind, StatusChange
 from ._state_server import Context
 from ._wire import ApiFault
 
@@ -42,6 +47,7 @@ _PARAM_ERROR = "parameters error"
 _SECRETS = frozenset({"login", "psw", "apikey"})
 _NO_TEXT_KINDS = frozenset({MessageKind.HLR, MessageKind.PING})
 _FILE_KINDS = frozenset({MessageKind.CALL, MessageKind.VIBER, MessageKind.MMS})
+_PID_DCS = re.compile(r"pid: ([0-9]{1,3}), dcs: ([0-9]{1,3})")
 
 
 @attrs.frozen(kw_only=True)
@@ -52,6 +58,7 @@ class _Planned:
     recipients: Recipients
     scheduled_at: float
     unit_cost: Decimal
+    files: tuple[FakeFile, ...] = ()
     sent: tuple[str, ...] = ()
     blocked: tuple[str, ...] = ()
 
@@ -87,10 +94,16 @@ def _check_text(ctx: Context, draft: Draft) -> None:
     has_files = bool(ctx.request.files) or bool(params.get("fileurl", "").strip())
     if kind is MessageKind.TG and not (text.isdigit() and text.isascii() and 4 <= len(text) <= 8):
         raise _fail()
+    if kind is MessageKind.PUSH:
+        link, newline, title = draft.text.partition("\n")
+        if not (link.strip() and newline and title.strip()):
+            raise _fail()
+    if kind is MessageKind.BIN and draft.comment is not None:
+        tail = _PID_DCS.fullmatch(draft.comment)
+        if not tail or int(tail[1]) > 255 or int(tail[2]) > 255:
+            raise _fail()
     if kind is MessageKind.MAIL:
         if not (text and params.get("subj", "").strip() and draft.sender):
-            raise _fail()
-        if len(ctx.request.files) > 20 or any(len(f.data) > 10 << 20 for f in ctx.request.files):
             raise _fail()
     elif kind is MessageKind.MMS:
         if not (text or params.get("subj", "").strip() or has_files):
@@ -104,6 +117,7 @@ def _check_text(ctx: Context, draft: Draft) -> None:
 
 def _plan(ctx: Context, draft: Draft, default_tz: int) -> _Planned:
     _check_text(ctx, draft)
+    kept = kept_files(draft.kind, ctx.request.files)
     params, account = ctx.params, ctx.account
     time_raw = params.get("time", "")
     tz = draft.tz if draft.tz is not None and is_absolute(time_raw) else default_tz
@@ -111,7 +125,7 @@ def _plan(ctx: Context, draft: Draft, default_tz: int) -> _Planned:
         scheduled = parse_send_time(time_raw, tz, ctx.now)
     except ValueError:
         raise ApiFault(5, "invalid date format") from None
-    files = len(ctx.request.files[:4]) + (1 if params.get("fileurl", "").strip() else 0)
+    files = len(kept) + (1 if params.get("fileurl", "").strip() else 0)
     maxsms = params.get("maxsms", "").strip()
     text, units = measure(
         draft.kind,
@@ -128,6 +142,7 @@ def _plan(ctx: Context, draft: Draft, default_tz: int) -> _Planned:
         recipients=expand_recipients(draft, account),
         scheduled_at=scheduled,
         unit_cost=unit_cost(draft.kind, units, account.price_of(draft.kind)),
+        files=kept,
     )
 
 
@@ -191,7 +206,7 @@ def _commit(ctx: Context, plans: list[_Planned], message_id: int | str) -> list[
             scheduled_at=plan.scheduled_at,
             sender=plan.draft.sender,
             params=params,
-            files=ctx.request.files,
+            files=plan.files,
             statuses={p: _statuses(ctx, plan.scheduled_at) for p in plan.sent},
         )
         for phone in plan.sent:

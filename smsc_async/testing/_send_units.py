@@ -6,7 +6,8 @@ Decisions where the spec is silent (documented for users of the emulator):
   counted after Latin transliteration (both forms are counted with the ``translit`` table);
   ``maxsms`` cuts the text to fit.
 * Binary (``bin=1``: one byte per character; ``bin=2``: hex) and WAP-push (UTF-8 bytes of
-  link and title): 140 bytes per SMS.
+  link and title): 140 bytes per SMS. A binary message whose first byte (the header length)
+  claims more bytes than follow is error 1.
 * Voice call: ``cnt`` is seconds — text read at 12 characters a second plus 30 seconds per
   attached or ``fileurl`` file, at least 1; billed ``price`` per started minute.
 * Every other kind (HLR, ping, MMS, e-mail, soc, Viber, WhatsApp, Telegram, bot): one unit.
@@ -49,13 +50,18 @@ def _bytes_parts(size: int) -> int:
 
 
 def _binary_size(text: str, mode: int) -> int:
+    """Bytes of a binary message; its first byte, the header length, must fit (else error 1)."""
     if mode == 2:
-        hex_text = "".join(text.split())
         try:
-            return len(bytes.fromhex(hex_text))
+            data = bytes.fromhex("".join(text.split()))
         except ValueError:
             raise ApiFault(1, "parameters error") from None
-    return len(text)
+        size, header = len(data), data[0] if data else 0
+    else:
+        size, header = len(text), ord(text[0]) if text else 0
+    if size and header + 1 > size:
+        raise ApiFault(1, "parameters error")
+    return size
 
 
 def measure(
