@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING, NoReturn
 import anyio
 
 from ._account import AccountAPI
-from ._decode import decode_text, parse_send
+from ._decode import decode_text
+from ._decode_send import parse_send
 from ._encode import encode_send, encode_send_list, form_body
 from ._errors import (
     ClientClosedError,

@@ -6,8 +6,10 @@ of the server's own field names to raw values (``{"id": ..., "cnt": ..., "phones
 a result or an `ApiError`. Anything that does not fit raises `ProtocolError` and nothing else:
 no ``KeyError``, ``ValueError``, ``UnicodeDecodeError`` or parser exception ever escapes.
 
-The small converters (`to_int`, `to_decimal`, `to_text`, `to_message_id`), `parse_json`,
-`parse_xml`, `xml_fields` and `convert_fields` are meant for the other endpoints' decoders.
+This module holds the pieces every endpoint shares — charsets, the small converters (`to_int`,
+`to_decimal`, `to_text`, `to_message_id`), `parse_json`, `parse_xml`, `xml_fields`,
+`convert_fields` and error answers (`parse_error`); each endpoint's own answers are read in a
+``_decode_<endpoint>`` module (`smsc_async._decode_send` for ``send.php``).
 Their `ProtocolError` reasons name the field and the kind of value, never the value itself.
 """
 
@@ -24,24 +26,32 @@ from typing import Any
 import orjson
 
 from ._errors import ApiError, ProtocolError, ValidationError, api_error
-from ._results import CostResult, PhoneReport, SendResult
 
 __all__ = [
     "DEFAULT_CHARSET",
     "Converter",
+    "check_fmt",
     "convert_fields",
+    "csv_error_fields",
     "decode_text",
+    "error_from_fields",
+    "fail_value",
+    "first_line",
+    "in_context",
+    "is_error",
+    "load_or_text_error",
     "optional",
     "parse_error",
     "parse_json",
-    "parse_send",
     "parse_xml",
+    "text_error_fields",
     "to_count",
     "to_decimal",
     "to_int",
     "to_message_id",
     "to_text",
     "xml_fields",
+    "xml_result",
 ]
 
 DEFAULT_CHARSET = "cp1251"
@@ -91,7 +101,7 @@ def _charset_of(content_type: str | None) -> str:
 # --------------------------------------------------------------------------- value converters
 
 
-def _fail(field: str, expected: str, value: object) -> ProtocolError:
+def fail_value(field: str, expected: str, value: object) -> ProtocolError:
     return ProtocolError(f"{field}: expected {expected}, got {type(value).__name__}")
 
 
@@ -110,7 +120,7 @@ def to_int(value: object, field: str) -> int:
                 return int(text)
             except ValueError:  # more digits than int() will convert
                 pass
-    raise _fail(field, "an integer", value)
+    raise fail_value(field, "an integer", value)
 
 
 def to_count(value: object, field: str) -> int:
@@ -132,7 +142,7 @@ def to_decimal(value: object, field: str) -> Decimal:
     elif isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
         text = str(value)
     else:
-        raise _fail(field, "a decimal number", value)
+        raise fail_value(field, "a decimal number", value)
     if text.isascii() and "_" not in text:
         try:
             number = Decimal(text)
@@ -141,7 +151,7 @@ def to_decimal(value: object, field: str) -> Decimal:
         else:
             if number.is_finite():
                 return number
-    raise _fail(field, "a decimal number", value)
+    raise fail_value(field, "a decimal number", value)
 
 
 def to_text(value: object, field: str) -> str:
@@ -152,7 +162,7 @@ def to_text(value: object, field: str) -> str:
         return ""
     if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
         return str(value)
-    raise _fail(field, "text", value)
+    raise fail_value(field, "text", value)
 
 
 def to_message_id(value: object, field: str = "id") -> int | str:
@@ -173,7 +183,7 @@ def to_message_id(value: object, field: str = "id") -> int | str:
                 return text
         if text and text.isprintable() and " " not in text:
             return text
-    raise _fail(field, "a message id", value)
+    raise fail_value(field, "a message id", value)
 
 
 def optional(convert: Converter) -> Converter:
@@ -277,14 +287,14 @@ _TEXT_ERROR = re.compile(
 )
 
 
-def _text_error_fields(text: str) -> dict[str, object] | None:
-    match = _TEXT_ERROR.fullmatch(_first_line(text))
+def text_error_fields(text: str) -> dict[str, object] | None:
+    match = _TEXT_ERROR.fullmatch(first_line(text))
     return match.groupdict() if match else None
 
 
-def _csv_error_fields(text: str) -> dict[str, object] | None:
+def csv_error_fields(text: str) -> dict[str, object] | None:
     # fmt=1: "0,-N" or "<id>,-N"; no description is given.
-    message_id, sep, code = _first_line(text).partition(",")
+    message_id, sep, code = first_line(text).partition(",")
     if sep and code.startswith("-") and code[1:].isascii() and code[1:].isdigit():
         return {"error_code": code[1:], "error": "", "id": message_id}
     return None
@@ -292,10 +302,10 @@ def _csv_error_fields(text: str) -> dict[str, object] | None:
 
 def _structured_error_fields(text: str, load: Callable[[str], object]) -> dict[str, object] | None:
     try:
-        fields = _loaded(text, load)
+        fields = load_or_text_error(text, load)
     except ProtocolError:
         return None
-    return fields if isinstance(fields, dict) and _is_error(fields) else None
+    return fields if isinstance(fields, dict) and is_error(fields) else None
 
 
 def _xml_root_fields(text: str) -> object:
@@ -303,19 +313,19 @@ def _xml_root_fields(text: str) -> object:
 
 
 _ERROR_SHAPES: dict[int, Callable[[str], dict[str, object] | None]] = {
-    0: _text_error_fields,
-    1: _csv_error_fields,
+    0: text_error_fields,
+    1: csv_error_fields,
     2: lambda text: _structured_error_fields(text, _xml_root_fields),
     3: lambda text: _structured_error_fields(text, parse_json),
 }
 
 
-def _is_error(fields: Mapping[str, object]) -> bool:
+def is_error(fields: Mapping[str, object]) -> bool:
     # An empty "error" beside a success is not an error; a bare non-empty one is.
     return "error_code" in fields or bool(fields.get("error"))
 
 
-def _error_from_fields(fields: Mapping[str, object], endpoint: str) -> ApiError:
+def error_from_fields(fields: Mapping[str, object], endpoint: str) -> ApiError:
     code = fields.get("error_code")
     if code is None:
         raise ProtocolError("error answer without an error code")
@@ -341,203 +351,44 @@ def parse_error(text: str, *, fmt: int, endpoint: str) -> ApiError | None:
     Raises:
         ProtocolError: the text has an error's shape but its code or id is unreadable.
     """
-    fields = _ERROR_SHAPES[_check_fmt(fmt)](text)
+    fields = _ERROR_SHAPES[check_fmt(fmt)](text)
     if fields is None:
         return None
     try:
-        return _error_from_fields(fields, endpoint)
+        return error_from_fields(fields, endpoint)
     except ProtocolError as exc:
-        raise _in_context(exc, endpoint, text) from None
+        raise in_context(exc, endpoint, text) from None
 
 
-# --------------------------------------------------------------------------- send.php
-
-_PHONE_FIELDS: dict[str, tuple[str, Converter]] = {
-    "phone": ("phone", to_text),
-    "mccmnc": ("mccmnc", to_text),
-    "cost": ("cost", optional(to_decimal)),
-    "status": ("status", optional(to_int)),
-    "error": ("error", optional(to_int)),
-}
-_PHONE_REQUIRED = frozenset({"phone"})
-_PHONE_LINE = ("phone", "mccmnc", "cost", "status", "error")  # fmt 0/1 op=1 line order
-
-
-def _to_phones(value: object, field: str) -> tuple[PhoneReport, ...]:
-    if value is None or value == "":  # JSON null, or an empty <phones/>
-        return ()
-    if not isinstance(value, list):
-        raise _fail(field, "a list", value)
-    reports = []
-    for item in value:
-        if not isinstance(item, dict):
-            raise _fail(field, "a list of objects", item)
-        known, extra = convert_fields(item, _PHONE_FIELDS, _PHONE_REQUIRED)
-        if not known["phone"]:
-            raise ProtocolError(f"{field}: empty phone")
-        reports.append(PhoneReport(**known, extra=extra))
-    return tuple(reports)
-
-
-_SEND_FIELDS: dict[str, tuple[str, Converter]] = {
-    "id": ("id", to_message_id),
-    "cnt": ("parts", to_count),
-    "cost": ("cost", optional(to_decimal)),
-    "balance": ("balance", optional(to_decimal)),
-    "phones": ("phones", _to_phones),
-}
-_SEND_REQUIRED = frozenset({"id", "parts"})
-# cost=1 answers carry no id; an id the server adds anyway is kept in `extra`.
-_COST_FIELDS = {key: entry for key, entry in _SEND_FIELDS.items() if key != "id"}
-_COST_REQUIRED = frozenset({"cost", "parts"})
-
-# fmt=1 success lines, by position.
-_CSV_SEND = ("id", "cnt", "cost", "balance")
-_CSV_COST = ("cost", "cnt")
-
-# fmt=0 success: "OK - <n> SMS" then ", NAME - value" pairs; "<cost> (<n> SMS)" for cost=1.
-_TEXT_SENT = re.compile(r"OK\s*-\s*(?P<cnt>\d+)\s*SMS", re.IGNORECASE)
-_TEXT_PAIR = re.compile(r"\s*(?P<name>[A-Za-z_]+)\s*-\s*(?P<value>\S+)\s*")
-_TEXT_COST = re.compile(r"\s*(?P<cost>\S+)\s*\(\s*(?P<cnt>\d+)\s*SMS\s*\)\s*", re.IGNORECASE)
-
-
-def _first_line(text: str) -> str:
+def first_line(text: str) -> str:
     return text.strip().split("\n", 1)[0].strip()
 
 
-def _report_lines(text: str, op: bool) -> dict[str, object]:
-    """fmt 0/1: with op=1, each line after the first is ``phone,mccmnc,cost,status,error``.
-
-    Without op=1 further lines are ignored (``err=1`` can add lines of an unspecified shape).
-    A line with more than the five known fields is refused: the fields are positional, and
-    guessing which one is the cost is not something to do with money.
-    """
-    if not op:
-        return {}
-    phones = []
-    for line in text.strip().split("\n")[1:]:
-        if not line.strip():
-            continue
-        values = line.split(",")
-        if len(values) > len(_PHONE_LINE):
-            raise ProtocolError("phone report line has too many fields")
-        phones.append(dict(zip(_PHONE_LINE, values, strict=False)))
-    return {"phones": phones}
-
-
-def _send_fields_text(text: str, cost: int, op: bool) -> dict[str, object]:
-    error = _text_error_fields(text)
-    if error is not None:
-        return error
-    line = _first_line(text)
-    if cost == 1:
-        match = _TEXT_COST.fullmatch(line)
-        if match is None:
-            raise ProtocolError("not a fmt=0 cost answer")
-        return {**match.groupdict(), **_report_lines(text, op)}
-    head, *pairs = line.split(",")
-    sent = _TEXT_SENT.fullmatch(head.strip())
-    if sent is None:
-        raise ProtocolError("not a fmt=0 send answer")
-    fields: dict[str, object] = {"cnt": sent["cnt"]}
-    for pair in pairs:
-        match = _TEXT_PAIR.fullmatch(pair)
-        if match is None:
-            raise ProtocolError("not a fmt=0 send answer")
-        fields[match["name"].lower()] = match["value"]
-    return {**fields, **_report_lines(text, op)}
-
-
-def _send_fields_csv(text: str, cost: int, op: bool) -> dict[str, object]:
-    fields = _csv_error_fields(text)
-    if fields is not None:
-        return fields
-    values = _first_line(text).split(",")
-    names = _CSV_COST if cost == 1 else _CSV_SEND
-    if not 2 <= len(values) <= len(names):
-        raise ProtocolError("unexpected number of fields in a fmt=1 answer")
-    return {**dict(zip(names, values, strict=False)), **_report_lines(text, op)}
-
-
-def _loaded(text: str, load: Callable[[str], object]) -> object:
+def load_or_text_error(text: str, load: Callable[[str], object]) -> object:
     """``load(text)``, or a plain-text error's fields when the server ignored ``fmt``."""
     try:
         return load(text)
     except ProtocolError:
-        fields = _text_error_fields(text)
+        fields = text_error_fields(text)
         if fields is None:
             raise
         return fields
 
 
-def _xml_result(text: str) -> dict[str, object]:
+def xml_result(text: str) -> dict[str, object]:
     root = parse_xml(text)
     if root.tag != "result":
         raise ProtocolError(f"XML root is <{root.tag[:20]}>, not <result>")
     return xml_fields(root)
 
 
-def _send_fields_xml(text: str, cost: int, op: bool) -> dict[str, object]:
-    return _loaded(text, _xml_result)  # type: ignore[return-value]  # always a dict
-
-
-def _send_fields_json(text: str, cost: int, op: bool) -> dict[str, object]:
-    data = _loaded(text, parse_json)
-    if not isinstance(data, dict):
-        raise _fail("answer", "a JSON object", data)
-    return data
-
-
-_SEND_SHAPES: dict[int, Callable[[str, int, bool], dict[str, object]]] = {
-    0: _send_fields_text,
-    1: _send_fields_csv,
-    2: _send_fields_xml,
-    3: _send_fields_json,
-}
-
-
-def parse_send(
-    text: str, *, fmt: int, cost: int, op: bool, endpoint: str = "send"
-) -> SendResult | CostResult:
-    """Read a ``send.php`` answer in any format.
-
-    Args:
-        text: the decoded body (see `decode_text`).
-        fmt: the ``fmt`` the request asked for (0 text, 1 CSV, 2 XML, 3 JSON).
-        cost: the ``cost`` the request asked for; 1 gives a `CostResult`, 0/2/3 a `SendResult`
-            with ``cost``/``balance`` filled when the server gave them.
-        op: whether ``op=1`` was asked for. In fmt 0/1 this is what makes the lines after the
-            first a per-phone report; in fmt 2/3 a ``phones`` report is read whenever present.
-        endpoint: the name errors are reported under.
-
-    Raises:
-        ApiError: the server answered with an error code (the subclass says which).
-        ProtocolError: the answer could not be understood.
-        ValidationError: ``fmt`` or ``cost`` is not a value the API defines.
-    """
-    shape = _SEND_SHAPES[_check_fmt(fmt)]
-    if cost not in (0, 1, 2, 3):
-        raise ValidationError("cost", "must be 0, 1, 2 or 3")
-    try:
-        fields = shape(text, cost, op)
-        if _is_error(fields):
-            raise _error_from_fields(fields, endpoint)
-        if cost == 1:
-            known, extra = convert_fields(fields, _COST_FIELDS, _COST_REQUIRED)
-            return CostResult(**known, extra=extra)
-        known, extra = convert_fields(fields, _SEND_FIELDS, _SEND_REQUIRED)
-        return SendResult(**known, extra=extra)
-    except ProtocolError as exc:
-        raise _in_context(exc, endpoint, text) from None
-
-
-def _check_fmt(fmt: int) -> int:
+def check_fmt(fmt: int) -> int:
     if fmt not in (0, 1, 2, 3):
         raise ValidationError("fmt", "must be 0, 1, 2 or 3")
     return fmt
 
 
-def _in_context(exc: ProtocolError, endpoint: str, text: str) -> ProtocolError:
+def in_context(exc: ProtocolError, endpoint: str, text: str) -> ProtocolError:
     """The same error, now naming the endpoint and keeping the body (never in the message)."""
     body = exc.body if exc.body is not None else text.encode("utf-8", "backslashreplace")
     return ProtocolError(

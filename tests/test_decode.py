@@ -16,13 +16,13 @@ from smsc_async._decode import (
     optional,
     parse_error,
     parse_json,
-    parse_send,
     parse_xml,
     to_decimal,
     to_int,
     to_message_id,
     to_text,
 )
+from smsc_async._decode_send import parse_send
 from smsc_async._errors import (
     ApiError,
     AuthenticationError,
