@@ -48,3 +48,36 @@ def test_readme_manual_emulator_example_runs() -> None:
         assert result.parts == 1
 
     anyio.run(use)
+
+
+@pytest.mark.anyio
+async def test_readme_tour_of_kinds_and_endpoints_runs_against_the_emulator(
+    anyio_backend: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from decimal import Decimal
+
+    from smsc_async import AsyncClient
+    from smsc_async.testing import FakeSMSC
+
+    fake = FakeSMSC()
+    account = fake.add_account("demo", "pw", balance=Decimal("1000"), test_mode=False)
+    assert account.login == "demo"
+    namespace: dict[str, object] = {}
+    exec(block_containing("async def tour("), namespace)
+    tour = namespace["tour"]
+    client = AsyncClient(
+        login="demo",
+        password="pw",
+        base_url="http://smsc.test",
+        allow_http=True,
+        transport=fake.transport(),
+    )
+    async with client:
+        await tour(client)  # type: ignore[operator]
+    kinds = [entry.kind.value for entry in fake.ledger]
+    assert kinds == [
+        "flash", "hlr", "tg", "bot", "push", "bin", "mail", "call", "call", "viber", "sms",
+    ]  # fmt: skip
+    out = capsys.readouterr().out
+    assert "greeting" in out
+    assert "RUR" in out
