@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, NoReturn
 import anyio
 
 from ._account import AccountAPI
+from ._bulk import BulkSending
 from ._decode import decode_text
 from ._decode_send import parse_send
 from ._encode import encode_send, encode_send_list, form_body
@@ -98,7 +99,7 @@ def _check_base_url(base_url: str, allow_http: bool) -> str:
     return url
 
 
-class AsyncClient(AccountAPI, MessageKinds, FileMessageKinds):
+class AsyncClient(AccountAPI, MessageKinds, FileMessageKinds, BulkSending):
     """An async client for the SMSC.ru HTTP API, safe to share across tasks.
 
     One client holds one connection pool and one limiter: create it once (e.g. in your app's

@@ -44,7 +44,14 @@ from ._options import (
     with_comment,
 )
 
-__all__ = ["SendOptions", "encode_send", "encode_send_list", "form_body"]
+__all__ = [
+    "SendOptions",
+    "check_url",
+    "encode_list_options",
+    "encode_send",
+    "encode_send_list",
+    "form_body",
+]
 
 
 class SendOptions(TypedDict, total=False):
@@ -200,7 +207,7 @@ def _voice_language(field: str, value: object) -> str:
     return value
 
 
-def _fileurl(field: str, value: object) -> str:
+def check_url(field: str, value: object) -> str:
     rule = "must be an absolute http(s) URL without spaces, at most 2048 characters"
     if not isinstance(value, str) or len(value) > 2048 or _CONTROL_OR_SPACE.search(value):
         raise ValidationError(field, rule)
@@ -237,7 +244,7 @@ _OPTIONS: dict[str, tuple[str, _Encoder]] = {
     "voice": ("voice", _voice),
     "voice_language": ("", _voice_language),
     "subj": ("subj", partial(check_text, max_length=255, single_line=True)),
-    "fileurl": ("fileurl", _fileurl),
+    "fileurl": ("fileurl", check_url),
     "smsreq": ("smsreq", _int_range(10, 999)),
     "nl": ("nl", _flag),
 }
@@ -328,6 +335,18 @@ def encode_send(
     return params
 
 
+def encode_list_options(options: Mapping[str, object]) -> tuple[dict[str, str], bool, bool]:
+    """The fields shared by every line of a ``list`` send, and two facts the lines need.
+
+    Returns:
+        The encoded options, whether they ask for ``nl`` (multi-line mode), and whether
+        ``time`` is a wall-clock date (which a per-line ``tz`` needs).
+    """
+    params = _encode_options(options)
+    zoned = "time" in params and bool(_WALL_CLOCK.fullmatch(params["time"]))
+    return params, params.get("nl") == "1", zoned
+
+
 def encode_send_list(messages: Iterable[Message], options: Mapping[str, object]) -> dict[str, str]:
     """Validate several messages sent in one request; return the ``list`` field and options.
 
@@ -353,9 +372,7 @@ def encode_send_list(messages: Iterable[Message], options: Mapping[str, object])
     if options.get("comment") is not None:
         raise ValidationError("comment", "is per message in a list send: use Message.comment")
     options.pop("comment", None)
-    params = _encode_options(options)
-    nl = params.get("nl") == "1"
-    wall_clock = "time" in params and bool(_WALL_CLOCK.fullmatch(params["time"]))
+    params, nl, wall_clock = encode_list_options(options)
     if isinstance(messages, (Message, str)) or not isinstance(messages, Iterable):
         raise ValidationError("messages", "must be an iterable of Message")
     lines = [

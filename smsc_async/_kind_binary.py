@@ -23,7 +23,7 @@ Decisions:
 
 from __future__ import annotations
 
-from ._encode import _fileurl
+from ._encode import check_url
 from ._errors import ValidationError
 from ._options import check_int, check_text
 
@@ -151,7 +151,7 @@ def wap_push_si(url: str, text: str, *, transaction_id: int = 0xDC) -> bytes:
         ValidationError: field ``url``, ``text`` or ``transaction_id``.
     """
     check_text("url", url, 2048, single_line=True)  # also refuses lone surrogates
-    _fileurl("url", url)  # the SDK's one absolute-URL rule
+    check_url("url", url)  # the SDK's one absolute-URL rule
     check_text("text", text, BINARY_SMS_BYTES, single_line=True)
     tid = check_int("transaction_id", transaction_id, 0, 255)
     start, token = next((s, t) for s, t in _HREF_STARTS if url.lower().startswith(s))

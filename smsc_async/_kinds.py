@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from ._encode import SendOptions, _fileurl, encode_send
+from ._encode import SendOptions, check_url, encode_send
 from ._errors import ValidationError
 from ._kind_binary import encode_binary
 from ._kind_prefix import refuse_prefix
@@ -215,7 +215,7 @@ class MessageKinds:
             **options: every-send ones, ``sender``, ``valid``, ``comment``.
         """
         check_text("url", url, 1000, single_line=True)
-        _fileurl("url", url)
+        check_url("url", url)
         check_text("title", title, 1000, single_line=True)
         if len(url) + 1 + len(title) > 1000:
             raise ValidationError("title", "with the url must be at most 1000 characters")

@@ -1,0 +1,325 @@
+"""The engine of a bulk job: one producer packing the input into requests, N workers
+sending them, and the book-keeping of every outcome.
+
+The producer reads the input in order, checks each message, packs batches and hands each to
+a worker through an unbuffered stream, so at most one batch waits while every worker has a
+request in flight: memory is bounded by the batch size and the concurrency, never by the
+number of messages. A batch is *registered* (given its request id, listed in the checkpoint
+as open) when the producer hands it over, so a checkpoint never loses a batch between the
+input and the network.
+"""
+
+from __future__ import annotations
+
+import inspect
+import random
+import secrets
+from collections.abc import AsyncIterable, Awaitable, Callable, Iterable
+
+import anyio
+from anyio.abc import TaskGroup
+from anyio.streams.memory import MemoryObjectReceiveStream, MemoryObjectSendStream
+
+from ._bulk_attribute import Action, classify, settle, unknown_outcomes
+from ._bulk_pack import Batch, Packer
+from ._bulk_reconcile import StatusLookup, reconcile_outcomes
+from ._bulk_state import Book
+from ._bulk_types import (
+    BulkProgress,
+    BulkSummary,
+    Checkpoint,
+    NotSentOutcome,
+    Outcome,
+    ProgressStage,
+    RejectedOutcome,
+    UnknownOutcome,
+)
+from ._errors import SmscError, ValidationError
+from ._options import Message
+from ._results import SendResult
+from ._retry import RetryPolicy
+
+__all__ = ["Engine", "ProgressCallback", "SendCall"]
+
+SendCall = Callable[[dict[str, str], str], Awaitable[SendResult]]
+"""Sends one ``list`` request: (fields, request id) → the decoded ``cost=3`` answer."""
+
+ProgressCallback = Callable[[BulkProgress], object]
+"""Called with each `BulkProgress`; when it returns an awaitable, the job awaits it."""
+
+Batches = MemoryObjectSendStream[tuple[str, Batch]]
+
+
+class Engine:
+    """The producer, the workers and the accounts of a bulk job; `BulkJob` drives it."""
+
+    def __init__(
+        self,
+        *,
+        messages: Iterable[Message] | AsyncIterable[Message],
+        packer: Packer,
+        params: dict[str, str],
+        send: SendCall,
+        lookup: StatusLookup,
+        concurrency: int,
+        retry: RetryPolicy,
+        resume: Checkpoint | None,
+        on_progress: ProgressCallback | None,
+        grace: float,
+    ) -> None:
+        self._messages = messages
+        self._packer = packer
+        self._params = params
+        self._send = send
+        self._lookup = lookup
+        self._concurrency = concurrency
+        self._retry = retry
+        self._on_progress = on_progress
+        self._grace = grace
+        self._book = Book(resume)
+        # A fresh prefix per job: request ids never repeat, even across resumed runs.
+        self._prefix = secrets.token_hex(6)
+        self._seq = 0
+        self._stopping = False
+        self._stop_error: SmscError | None = None
+        self._started = False
+        self._task_group: TaskGroup | None = None
+        self._outbox: MemoryObjectSendStream[Outcome] | None = None
+        self._inbox: MemoryObjectReceiveStream[Outcome] | None = None
+        # Open requests carried over from the checkpoint: index → request id, and the
+        # messages of each collected so far, reconciled once all have been read.
+        self._carried = {i: rid for rid, e in self._book.open.items() for i in e.indices}
+        self._collected: dict[str, list[UnknownOutcome]] = {}
+        self._progress_lock: anyio.Lock | None = None  # made in the event loop, on first use
+
+    def summary(self) -> BulkSummary:
+        """The counts and totals so far (final once ``finished``)."""
+        return self._book.summary()
+
+    def checkpoint(self) -> Checkpoint:
+        """Where a new job would resume from now; persist it (e.g. ``to_dict`` as JSON)."""
+        return self._book.checkpoint(self._packer.first_pending(self._book.floor))
+
+    # ------------------------------------------------------------------ the run
+
+    async def _run(self) -> None:
+        assert self._outbox is not None
+        batches_out, batches_in = anyio.create_memory_object_stream[tuple[str, Batch]](0)
+        try:
+            async with anyio.create_task_group() as group:
+                for _ in range(self._concurrency):
+                    group.start_soon(self._work, batches_in.clone())
+                batches_in.close()
+                await self._produce(batches_out)
+            self._book.finished = True
+            await self._progress(ProgressStage.FINISHED)
+        finally:
+            self._outbox.close()
+
+    async def _produce(self, out: Batches) -> None:
+        async with out:
+            if isinstance(self._messages, AsyncIterable):
+                index = 0
+                async for message in self._messages:
+                    await self._take(index, message, out)
+                    index += 1
+            else:
+                for index, message in enumerate(self._messages):
+                    await self._take(index, message, out)
+            for request_id in list(self._collected):
+                await self._recover(request_id, out)  # the input ended early
+            batch = self._packer.take()
+            if batch is not None and not self._stopping:
+                await self._dispatch(batch, out)
+            elif batch is not None:
+                for item in batch.items:
+                    await self._emit(
+                        NotSentOutcome(
+                            index=item.index, message=item.message, error=self._stop_error
+                        )
+                    )
+
+    async def _take(self, index: int, message: Message, out: Batches) -> None:
+        book = self._book
+        if index < book.floor and index not in book.unsent:
+            # An earlier run settled it, or left its request open: reconcile that (a read,
+            # so even a stopping job does it).
+            carried = index in self._carried
+            book.note_read(index, skipped=not carried)
+            if carried:
+                await self._collect(index, message, out)
+        elif self._stopping:
+            book.note_read(index)
+            await self._emit(NotSentOutcome(index=index, message=message, error=self._stop_error))
+        else:
+            book.note_read(index)
+            await self._pack(index, message, out)
+
+    async def _pack(self, index: int, message: Message, out: Batches) -> None:
+        try:
+            item = self._packer.check(index, message, anyio.current_time())
+        except ValidationError as exc:
+            await self._emit(RejectedOutcome(index=index, message=message, error=exc))
+            return
+        full = self._packer.add(item)
+        if full is not None:
+            await self._dispatch(full, out)
+
+    async def _dispatch(self, batch: Batch, out: Batches) -> None:
+        request_id = self._register(batch)
+        await out.send((request_id, batch))
+
+    def _register(self, batch: Batch) -> str:
+        self._seq += 1
+        request_id = f"{self._prefix}-{self._seq}"
+        self._book.register(request_id, batch.indices)
+        return request_id
+
+    # ------------------------------------------------------------------ resuming
+
+    async def _collect(self, index: int, message: Message, out: Batches) -> None:
+        """Gather the messages of a request left open by an earlier run."""
+        request_id = self._carried.pop(index)
+        try:
+            item = self._packer.describe(index, message)
+        except ValidationError:
+            raise ValidationError(
+                "checkpoint",
+                f"message {index} was in request {request_id} but is not valid now: "
+                "resume with the same messages, in the same order",
+            ) from None
+        entry = self._book.open[request_id]
+        self._collected.setdefault(request_id, []).append(
+            UnknownOutcome(
+                index=index,
+                message=message,
+                request_id=request_id,
+                recipients=item.recipients,
+                started_at=entry.started_at,
+            )
+        )
+        if len(self._collected[request_id]) == len(entry.indices):
+            await self._recover(request_id, out)
+
+    async def _recover(self, request_id: str, out: Batches) -> None:
+        """Reconcile a carried-over request; send again what ``status`` proves unsent."""
+        group = self._collected.pop(request_id)
+        outcomes = await reconcile_outcomes(self._lookup, group, grace=self._grace)
+        for outcome in outcomes:
+            if isinstance(outcome, NotSentOutcome) and not self._stopping:
+                self._book.release(request_id, outcome.index)
+                await self._pack(outcome.index, outcome.message, out)
+            else:
+                self._book.settle(request_id, [outcome])
+                await self._deliver_outcome(outcome)
+
+    # ------------------------------------------------------------------ workers
+
+    async def _work(self, inbox: MemoryObjectReceiveStream[tuple[str, Batch]]) -> None:
+        async with inbox:
+            async for request_id, batch in inbox:
+                await self._deliver(request_id, batch, tries=1)
+
+    async def _deliver(self, request_id: str, batch: Batch, *, tries: int) -> None:
+        if self._stopping:
+            await self._settle(request_id, self._not_sent(batch, request_id, self._stop_error))
+            return
+        started = self._book.sending(request_id)
+        await self._progress(ProgressStage.SENDING, request_id)
+        params = {**self._params, "list": batch.list_value, "id": request_id, "op": "1"}
+        try:
+            result = await self._send(params, request_id)
+        except SmscError as exc:
+            self._book.answered(request_id)
+            await self._failed(request_id, batch, exc, started, tries)
+            return
+        self._book.answered(request_id)
+        if result.balance is not None:
+            self._book.balance = result.balance
+        await self._settle(request_id, settle(batch, request_id, result, started))
+
+    async def _failed(
+        self, request_id: str, batch: Batch, error: SmscError, started: float, tries: int
+    ) -> None:
+        action = classify(error)
+        if action is Action.UNKNOWN:
+            await self._settle(request_id, unknown_outcomes(batch, request_id, started, error))
+            return
+        self._book.drop(request_id)  # an error answer: the server took nothing
+        if action is Action.BISECT and len(batch) == 1:
+            (item,) = batch.items
+            await self._emit(
+                RejectedOutcome(
+                    index=item.index, message=item.message, error=error, request_id=request_id
+                )
+            )
+        elif action is Action.BISECT:
+            halves = [(self._register(half), half) for half in batch.halves()]
+            for half_id, half in halves:
+                await self._deliver(half_id, half, tries=1)
+        elif action is Action.RETRY and tries < self._retry.attempts:
+            retry_id = self._register(batch)
+            await anyio.sleep(self._retry.backoff_delay(tries, random.random()))
+            await self._deliver(retry_id, batch, tries=tries + 1)
+        else:
+            self._stop(error)
+            await self._settle(request_id, self._not_sent(batch, request_id, error))
+
+    # ------------------------------------------------------------------ outcomes
+
+    @staticmethod
+    def _not_sent(batch: Batch, request_id: str, error: SmscError | None) -> list[Outcome]:
+        return [
+            NotSentOutcome(
+                index=item.index, message=item.message, error=error, request_id=request_id
+            )
+            for item in batch.items
+        ]
+
+    async def _settle(self, request_id: str, outcomes: list[Outcome]) -> None:
+        self._book.settle(request_id, outcomes)
+        await self._deliver_outcomes(outcomes)
+        await self._progress(ProgressStage.SETTLED, request_id)
+
+    async def _emit(self, outcome: Outcome) -> None:
+        """Count and deliver the outcome of a message outside any open request."""
+        self._book.count(outcome)
+        await self._deliver_outcome(outcome)
+
+    async def _deliver_outcomes(self, outcomes: list[Outcome]) -> None:
+        for outcome in outcomes:
+            await self._deliver_outcome(outcome)
+
+    async def _deliver_outcome(self, outcome: Outcome) -> None:
+        assert self._outbox is not None
+        try:
+            self._outbox.send_nowait(outcome)  # no trip through the scheduler per message
+        except anyio.WouldBlock:
+            await self._outbox.send(outcome)
+
+    def _stop(self, error: SmscError | None) -> None:
+        if self._stopping or self._book.finished:
+            return
+        self._stopping = True
+        self._stop_error = error
+        self._book.stopped_by = error
+        self._book.freeze(self._book.position(self._packer.first_pending(self._book.floor)))
+
+    async def _progress(self, stage: ProgressStage, request_id: str | None = None) -> None:
+        """Give ``on_progress`` an event. Events go one at a time, each snapshot taken under
+        the lock, so a callback that persists checkpoints never writes an older one over a
+        newer one (which could forget a request that has left)."""
+        if self._on_progress is None:
+            return
+        if self._progress_lock is None:
+            self._progress_lock = anyio.Lock()
+        async with self._progress_lock:
+            event = BulkProgress(
+                stage=stage,
+                summary=self.summary(),
+                checkpoint=self.checkpoint(),
+                request_id=request_id,
+            )
+            result = self._on_progress(event)
+            if inspect.isawaitable(result):
+                await result

@@ -1,0 +1,121 @@
+"""Reconciliation: what ``status.php`` says about messages whose request had no answer.
+
+SMSC gives every message of a ``list`` request the request's id, and ``status.php`` finds a
+message by id + recipient. The bulk sender gives each request a unique id and never puts a
+recipient twice in one request, so each (id, recipient) pair names one message:
+
+* any recipient found (any status but −3) → the server accepted it: **sent** (cost and
+  parts from ``status``; parts counted by the SDK when the server gives no ``sms_cnt``);
+* every recipient −3 "not found" → it was never accepted: **not sent**, safe to send again;
+* no answer for some recipient (the status request itself failed) → still **unknown**.
+
+"Not found" is only trusted once the request is ``grace`` seconds old: a server still
+working on a request the client gave up on could otherwise record it after the check, and a
+message sent again would then go twice. The default, a minute, is the client's default call
+deadline and SMSC's duplicate window.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Protocol
+
+import anyio
+
+from ._bulk_pack import recipient_key, sms_parts
+from ._bulk_types import NotSentOutcome, Outcome, SentOutcome, UnknownOutcome
+from ._errors import SmscError
+from ._results import PhoneReport
+from ._status import MessageStatus, StatusCode
+
+__all__ = ["DEFAULT_GRACE", "StatusLookup", "reconcile_outcomes"]
+
+#: Seconds after a request before ``status.php`` saying "not found" is believed.
+DEFAULT_GRACE = 60.0
+
+#: (id, recipient) pairs per ``status.php`` request.
+_CHUNK = 100
+
+
+class StatusLookup(Protocol):
+    """What reconciliation needs: ``client.status.many``."""
+
+    async def many(
+        self, pairs: Sequence[tuple[int | str, str]], *, detail: int = ...
+    ) -> list[MessageStatus]:
+        """The statuses of (id, recipient) pairs."""
+        ...
+
+
+async def _lookup(
+    status: StatusLookup, pairs: list[tuple[str, str]]
+) -> dict[tuple[str, str], MessageStatus]:
+    found: dict[tuple[str, str], MessageStatus] = {}
+    for start in range(0, len(pairs), _CHUNK):
+        chunk = pairs[start : start + _CHUNK]
+        try:
+            rows = await status.many(list(chunk), detail=1)
+        except SmscError:
+            continue  # these pairs stay unanswered, so their messages stay unknown
+        for row in rows:
+            found[(str(row.id), recipient_key(row.phone))] = row
+    return found
+
+
+def _report(row: MessageStatus) -> PhoneReport:
+    return PhoneReport(
+        phone=row.phone,
+        mccmnc=row.mccmnc or "",
+        cost=row.cost,
+        status=int(row.status),
+        error=None if row.error is None else int(row.error),
+    )
+
+
+def _decide(outcome: UnknownOutcome, rows: list[MessageStatus]) -> Outcome:
+    hits = [row for row in rows if row.status != StatusCode.NOT_FOUND]
+    if not hits:
+        return NotSentOutcome(
+            index=outcome.index,
+            message=outcome.message,
+            error=outcome.error,
+            request_id=outcome.request_id,
+        )
+    costs = [row.cost for row in hits if row.cost is not None]
+    counts = [row.parts for row in hits if row.parts is not None]
+    return SentOutcome(
+        index=outcome.index,
+        message=outcome.message,
+        request_id=outcome.request_id,
+        parts=sum(counts)
+        if len(counts) == len(hits)
+        else sms_parts(outcome.message.text) * len(hits),
+        cost=sum(costs, Decimal(0)) if len(costs) == len(hits) else None,
+        phones=tuple(_report(row) for row in hits),
+        reconciled=True,
+    )
+
+
+async def reconcile_outcomes(
+    status: StatusLookup, outcomes: Sequence[UnknownOutcome], *, grace: float = DEFAULT_GRACE
+) -> list[Outcome]:
+    """Ask ``status.php`` about unknown outcomes; return one outcome for each, in order.
+
+    Waits until the youngest request is ``grace`` seconds old first. An outcome comes back
+    unchanged (still unknown) when a status request failed.
+    """
+    if not outcomes:
+        return []
+    wait = max(o.started_at for o in outcomes) + grace - time.time()
+    if wait > 0:
+        await anyio.sleep(wait)
+    pairs = [(o.request_id, r) for o in outcomes for r in o.recipients]
+    found = await _lookup(status, pairs)
+    decided: list[Outcome] = []
+    for outcome in outcomes:
+        rows = [found.get((outcome.request_id, recipient_key(r))) for r in outcome.recipients]
+        known = [row for row in rows if row is not None]
+        decided.append(_decide(outcome, known) if len(known) == len(rows) else outcome)
+    return decided
