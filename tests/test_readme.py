@@ -81,3 +81,33 @@ async def test_readme_tour_of_kinds_and_endpoints_runs_against_the_emulator(
     out = capsys.readouterr().out
     assert "greeting" in out
     assert "RUR" in out
+
+
+@pytest.mark.anyio
+async def test_readme_bulk_example_runs_against_the_emulator(
+    anyio_backend: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from decimal import Decimal
+
+    from smsc_async import AsyncClient
+    from smsc_async.testing import FakeSMSC
+
+    fake = FakeSMSC()
+    fake.add_account("shop", "pw", balance=Decimal("1000"), price=Decimal("1.50"))
+    namespace: dict[str, object] = {}
+    exec(block_containing("async def spring_sale("), namespace)
+    customers = [(f"7999{n:07d}", f"Customer {n}") for n in range(40)]
+    customers.append(("not a phone", "Broken"))
+    client = AsyncClient(
+        login="shop",
+        password="pw",
+        base_url="http://smsc.test",
+        allow_http=True,
+        transport=fake.transport(),
+    )
+    async with client:
+        await namespace["spring_sale"](client, customers)  # type: ignore[operator]
+    out = capsys.readouterr().out
+    assert "rejected 40 ValidationError" in out
+    assert out.strip().endswith("40 1 0 0 60.00")
+    assert len(fake.ledger) == 40
