@@ -380,8 +380,10 @@ class AccountAPI:
         parse_ok(text, fmt=3, endpoint="ping")
 
     async def request(self, endpoint: str, /, *, idempotent: bool = False, **params: object) -> Any:
-        """Call any endpoint this SDK does not cover, through the same limiter, encoder,
-        retry policy, decoder and error mapping as every other call.
+        """Call any endpoint this SDK does not cover, as safely as every other call.
+
+        The request goes through the same limiter, encoder, retry policy, decoder and error
+        mapping as the typed calls.
 
         Args:
             endpoint: the name, e.g. ``"senders"`` for ``/sys/senders.php``.

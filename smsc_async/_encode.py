@@ -207,7 +207,8 @@ def _voice_language(field: str, value: object) -> str:
     return value
 
 
-def check_url(field: str, value: object) -> str:
+def check_url(field: str, value: object, forbidden: str = "") -> str:
+    """An absolute http(s) URL of at most 2048 characters without spaces or ``forbidden``."""
     rule = "must be an absolute http(s) URL without spaces, at most 2048 characters"
     if not isinstance(value, str) or len(value) > 2048 or _CONTROL_OR_SPACE.search(value):
         raise ValidationError(field, rule)
@@ -218,6 +219,8 @@ def check_url(field: str, value: object) -> str:
         ok = False
     if not ok:
         raise ValidationError(field, rule)
+    if any(char in value for char in forbidden):
+        raise ValidationError(field, f"must not contain any of {' '.join(forbidden)}")
     return value
 
 

@@ -27,10 +27,10 @@ from __future__ import annotations
 
 import re
 from typing import Final
-from urllib.parse import urlsplit
 
 import attrs
 
+from ._encode import check_url
 from ._errors import ValidationError
 from ._files import MIB, Attachment
 
@@ -79,27 +79,9 @@ _FORMATS = {
     "video": VIBER_VIDEO_FORMATS,
     "document": VIBER_DOCUMENT_FORMATS,
 }
-_SPACE_OR_CONTROL = re.compile(r"[\x00-\x20\x7f-\x9f]")
 _LABEL_FORBIDDEN = re.compile(r"[{},\x00-\x1f\x7f-\x9f]")
 _PHONE_FORMATTING = re.compile(r"[ ()+-]")
 _RAW_MACRO = re.compile(r"\{\s*button|<\s*file", re.IGNORECASE)
-
-
-def check_url(field: str, value: object, forbidden: str = "") -> str:
-    """An absolute http(s) URL of at most 2048 characters without spaces or ``forbidden``."""
-    rule = "must be an absolute http(s) URL without spaces, at most 2048 characters"
-    if not isinstance(value, str) or len(value) > 2048 or _SPACE_OR_CONTROL.search(value):
-        raise ValidationError(field, rule)
-    try:
-        parts = urlsplit(value)
-        ok = parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
-    except ValueError:
-        ok = False
-    if not ok:
-        raise ValidationError(field, rule)
-    if any(char in value for char in forbidden):
-        raise ValidationError(field, f"must not contain any of {' '.join(forbidden)}")
-    return value
 
 
 def _check_target(_instance: object, _attribute: object, value: str) -> None:
