@@ -3,8 +3,9 @@
 
     python3 run.py demo   # the SDK against the built-in SMSC emulator (no account needed)
     python3 run.py test   # ruff, mypy --strict and the whole test suite
+    python3 run.py bench  # the benchmarks (benchmarks/README.md); options go to it
 
-Both create (or reuse) a virtual environment in ``.venv`` and install the project into it
+Each creates (or reuses) a virtual environment in ``.venv`` and installs the project into it
 from ``pyproject.toml``, so nothing depends on packages installed globally. Extra arguments
 after ``test`` go to pytest (e.g. ``python3 run.py test -k encode``).
 """
@@ -19,7 +20,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
-EXTRAS = {"demo": "server", "test": "test"}
+EXTRAS = {"demo": "server", "test": "test", "bench": "bench"}
 LINTED = ("smsc_async", "tests", "benchmarks", "examples", "run.py")
 
 
@@ -65,6 +66,9 @@ def main(argv: list[str]) -> None:
     python = _ensure_venv(EXTRAS[command])
     if command == "demo":
         _run(python, "-m", "smsc_async.demo", *rest)
+        return
+    if command == "bench":
+        _run(python, "-m", "benchmarks", *rest)
         return
     sources = [p for p in LINTED if (ROOT / p).exists()]
     _run(python, "-m", "ruff", "check", *sources)

@@ -1,0 +1,9 @@
+"""``python -m benchmarks``: see `benchmarks.run`."""
+
+from __future__ import annotations
+
+import sys
+
+from .run import main
+
+sys.exit(main())
