@@ -24,7 +24,7 @@ from . import (
     SmscError,
     ValidationError,
 )
-from .testing import FakeClock, FakeSMSC, InProcessTransport, MessageStatus
+from .testing import FakeClock, FakeSMSC, InProcessTransport
 
 __all__ = ["main"]
 
@@ -92,19 +92,26 @@ async def _tour(base_url: str, transport: InProcessTransport | None, fake: FakeS
         except ValidationError as exc:
             _say("bad input, refused before sending", f"ValidationError: {exc}")
 
-    entries = fake.ledger
+        clock = fake.clock
+        if isinstance(clock, FakeClock):
+            clock.advance(10)  # test mode: waiting → passed to operator → delivered
+        status = await smsc.status(result.id, "+79991234567")
+        name = getattr(status.status, "name", str(status.status)).lower()
+        _say("status of the first SMS, 10 s later", f"{name} (final: {status.is_final})")
+
+        messages = (
+            Message(phones=f"+7999{n:07d}", text=f"Spring sale, customer {n}!") for n in range(1000)
+        )
+        summary = await smsc.send_many(messages).run()
+        _say(
+            "send_many: 1,000 messages, one outcome each",
+            f"{summary.sent} sent in {summary.requests} requests, cost {summary.cost}",
+        )
+
     _say(
         "what the emulator's ledger holds",
-        f"{len(entries)} messages, balance {fake.account(LOGIN).balance}",
+        f"{len(fake.ledger)} messages, balance {fake.account(LOGIN).balance}",
     )
-    clock = fake.clock
-    if isinstance(clock, FakeClock):
-        clock.advance(10)
-    first = entries[0]
-    phone = first.recipients[0]
-    history = first.history_of(phone, fake.now())
-    statuses = " → ".join(MessageStatus(change.status).name.lower() for change in history)
-    _say("test-mode status history of the first SMS", statuses)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -115,7 +122,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     fake = FakeSMSC(clock=FakeClock())
-    fake.add_account(LOGIN, PASSWORD, balance=Decimal("100.00"), senders=("SMSC",))
+    fake.add_account(LOGIN, PASSWORD, balance=Decimal("10000.00"), senders=("SMSC",))
     print("smsc_async demo — against the built-in SMSC emulator (no account, no money)\n")
     with _served(fake, args.in_process) as (base_url, transport):
         where = "in-process" if transport else base_url

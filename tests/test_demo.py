@@ -16,12 +16,13 @@ def test_demo_tour(args: list[str], capsys: pytest.CaptureFixture[str]) -> None:
     out = capsys.readouterr().out
     assert "backend: trio" in out if "--trio" in args else "backend: asyncio" in out
     assert ("in-process" in out) == ("--in-process" in args)
-    assert "id=1 parts=1 cost=1.50 balance=98.50" in out
+    assert "id=1 parts=1 cost=1.50 balance=9998.50" in out
     assert "InvalidPhoneError(code=7)" in out
     assert "DuplicateRequestError(code=9)" in out
     assert "ValidationError: sender:" in out
-    assert "4 messages, balance 92.50" in out
-    assert "waiting → passed_to_operator → delivered" in out
+    assert "delivered (final: True)" in out
+    assert "1000 sent in 2 requests, cost 1500.00" in out
+    assert "1004 messages, balance 8492.50" in out
     assert "demo-password" not in out
 
 
