@@ -65,7 +65,7 @@ from ._templates import (
     Template,
     TemplateFormat,
 )
-from ._transport import HttpRequest, HttpResponse, Timeouts, Transport
+from ._transport import DeadlineTransport, HttpRequest, HttpResponse, Timeouts, Transport
 from ._viber import (
     VIBER_DOCUMENT_FORMATS,
     VIBER_IMAGE_FORMATS,
@@ -102,6 +102,7 @@ __all__ = [
     "ClientClosedError",
     "ConfigurationError",
     "CostResult",
+    "DeadlineTransport",
     "DuplicateRequestError",
     "EmailOptions",
     "FileSendOptions",

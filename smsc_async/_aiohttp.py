@@ -12,11 +12,19 @@ reused connection, but only for methods in ``IDEMPOTENT_METHODS`` (GET, HEAD, OP
 PUT, DELETE; RFC 9112 §9.3.1.1). A POST is never resent: the error reaches us and becomes
 `ExchangeFailed`. To make that race rare, idle connections are dropped after
 `KEEPALIVE_EXPIRY` seconds (below common 5 s server idle timeouts), as for httpx2.
+
+The call deadline: this transport enforces it itself (``enforces_deadline``). A timer per
+request — aiohttp's ``ClientTimeout.total``, ``asyncio.timeout`` or an anyio cancel scope —
+costs a timer handle and several task look-ups per request (about 5 µs of aiohttp's own
+~105 µs, measured), so the first attempt of every call is watched by a `_Watchdog` instead:
+one event-loop timer for all exchanges in flight. Other deadlines (a retry's remaining time)
+and Python 3.10 (no ``Task.uncancel``) use ``ClientTimeout.total``.
 """
 
 from __future__ import annotations
 
 import asyncio
+import math
 import sys
 from collections.abc import AsyncIterator
 from types import ModuleType
@@ -41,6 +49,7 @@ if TYPE_CHECKING:
 __all__ = ["INSTALL_HINT", "AiohttpTransport", "wrap_session"]
 
 INSTALL_HINT = "pip install smsc_async[aiohttp]"
+_NO_FAILURES: list[Exception] = []  # shared and never appended to: bodies without a stream
 
 
 def _import_aiohttp() -> ModuleType:
@@ -52,6 +61,85 @@ def _import_aiohttp() -> ModuleType:
             name="aiohttp",
         ) from exc
     return aiohttp
+
+
+class _Guard:
+    """One exchange the `_Watchdog` watches: its task and when its time is up."""
+
+    __slots__ = ("cancelling", "fired", "task", "when")
+
+    def __init__(self, task: asyncio.Task[Any], when: float) -> None:
+        self.task = task
+        self.when = when
+        self.fired = False
+        # The task's pending cancellations before ours, as `asyncio.timeout` keeps them.
+        self.cancelling = 0
+        if sys.version_info >= (3, 11):
+            self.cancelling = task.cancelling()
+
+    def took_back(self) -> bool:
+        """After a CancelledError: whether it was only this guard's (then it is undone)."""
+        if sys.version_info >= (3, 11):
+            return self.fired and self.task.uncancel() <= self.cancelling
+        return False  # pragma: no cover  # no watchdog before 3.11
+
+
+class _Watchdog:
+    """Cancels the tasks of exchanges that outlive their budget, with one loop timer for all.
+
+    Every exchange it watches has the same budget (the first one it saw: the client's whole
+    `Timeouts.deadline`), so deadlines grow in the order exchanges start, and the first live
+    entry of the insertion-ordered dict is the earliest. The timer is armed no later than that
+    deadline; when it fires it cancels every task whose time is up (as ``asyncio.timeout``
+    does: the task's own code turns the cancellation into a timeout) and re-arms for the
+    next. A finished exchange just leaves the dict, so nothing grows with the request count.
+    """
+
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        self._loop = loop
+        self._budget: float | None = None
+        self._guards: dict[_Guard, None] = {}
+        self._timer: asyncio.TimerHandle | None = None
+
+    def watch(self, budget: float) -> _Guard | None:
+        """Watch the current task for ``budget`` seconds; None for another budget."""
+        if self._budget is None:
+            self._budget = budget
+        elif budget != self._budget:
+            return None
+        task = asyncio.current_task(self._loop)
+        if task is None:  # pragma: no cover  # a request always runs in a task
+            return None
+        guard = _Guard(task, self._loop.time() + budget)
+        self._guards[guard] = None
+        if self._timer is None:
+            self._timer = self._loop.call_at(guard.when, self._fire)
+        return guard
+
+    def release(self, guard: _Guard) -> None:
+        """The exchange is over: stop watching it."""
+        self._guards.pop(guard, None)
+
+    def close(self) -> None:
+        """Stop the timer; nothing is watched any more."""
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+        self._guards.clear()
+
+    def _fire(self) -> None:
+        self._timer = None
+        now = self._loop.time()
+        expired = []
+        for guard in self._guards:
+            if guard.when > now:
+                self._timer = self._loop.call_at(guard.when, self._fire)
+                break
+            expired.append(guard)
+        for guard in expired:
+            del self._guards[guard]
+            guard.fired = True
+            guard.task.cancel()
 
 
 class AiohttpTransport:
@@ -102,15 +190,27 @@ class AiohttpTransport:
             OSError,
         )
         self._timeouts: dict[Timeouts, aiohttp.ClientTimeout] = {}
+        # The last timeout without a total, found by identity (hashing Timeouts costs more).
+        self._last: tuple[Timeouts, aiohttp.ClientTimeout] | None = None
+        self._watchdog: _Watchdog | None = None  # made at the first request (needs the loop)
         self._headers: dict[str, dict[str, str]] = {}
+
+    #: aiohttp bounds a whole exchange itself (``ClientTimeout.total``), so the client passes
+    #: the call's remaining seconds as ``deadline`` instead of entering a cancel scope.
+    enforces_deadline = True
 
     def __repr__(self) -> str:
         owner = "own session" if self._owns_session else "caller's session"
         state = "closed" if self._closed else "open"
         return f"<AiohttpTransport {owner}, max_connections={self._max_connections}, {state}>"
 
-    async def request(self, request: HttpRequest, timeouts: Timeouts) -> HttpResponse:
+    async def request(
+        self, request: HttpRequest, timeouts: Timeouts, *, deadline: float | None = None
+    ) -> HttpResponse:
         """POST ``request`` and return the whole answer (see `Transport.request`).
+
+        ``deadline`` bounds the whole exchange, from the pool wait to the answer's last byte
+        (see `DeadlineTransport.request`); it becomes aiohttp's ``ClientTimeout.total``.
 
         Raises:
             RequestNotSent: nothing was sent (connect/TLS/pool failure, bad URL).
@@ -123,17 +223,26 @@ class AiohttpTransport:
         session = self._session if self._checked_loop else None
         if session is None:
             session = self._open()
-        timeout = self._timeouts.get(timeouts) or self._timeout(timeouts)
-        stream_failures: list[Exception] = []
+        stream_failures: list[Exception] = _NO_FAILURES
         data: bytes | AsyncIterator[bytes] = request.body
         if request.stream is None:
             headers = self._headers.get(request.content_type) or self._content_type(request)
         else:
+            stream_failures = []
             data = _watched(request.stream, stream_failures)
             headers = {
                 "Content-Type": request.content_type,
                 "Content-Length": str(request.stream.length),
             }
+        watchdog = self._watchdog
+        guard = None if deadline is None or watchdog is None else watchdog.watch(deadline)
+        if deadline is None or guard is not None:
+            last = self._last
+            timeout = (
+                last[1] if last is not None and last[0] is timeouts else self._cached(timeouts)
+            )
+        else:  # a deadline the watchdog does not keep: aiohttp's own total limit
+            timeout = self._timeout(timeouts, deadline)
         try:
             async with session.post(
                 request.url,
@@ -152,6 +261,13 @@ class AiohttpTransport:
             failure: Exception = RequestNotSent(failure_text(exc, request.body))
         except self._failed as exc:
             failure = ExchangeFailed(failure_text(exc, request.body))
+        except asyncio.CancelledError:
+            if guard is None or not guard.took_back():
+                raise  # the caller's cancellation, not the deadline
+            failure = ExchangeFailed(f"no answer within the {deadline:g} s deadline")
+        finally:
+            if guard is not None and watchdog is not None:
+                watchdog.release(guard)
         if stream_failures:
             # aiohttp wraps what the body stream raised; the stream's own error says more.
             failure = stream_failures[0]
@@ -163,6 +279,8 @@ class AiohttpTransport:
         if self._closed:
             return
         self._closed = True
+        if self._watchdog is not None:
+            self._watchdog.close()
         session, self._session = self._session, None
         if session is not None and self._owns_session:
             with anyio.CancelScope(shield=True):
@@ -180,13 +298,15 @@ class AiohttpTransport:
 
     def _open(self) -> aiohttp.ClientSession:
         try:
-            asyncio.get_running_loop()
+            loop = asyncio.get_running_loop()
         except RuntimeError:
             raise ConfigurationError(
                 "AiohttpTransport needs asyncio (aiohttp does not run on trio); "
                 "use the default httpx2 transport instead"
             ) from None
         self._checked_loop = True
+        if sys.version_info >= (3, 11):  # it needs Task.uncancel
+            self._watchdog = _Watchdog(loop)
         if self._session is None:
             aio = self._aiohttp
             self._session = aio.ClientSession(
@@ -200,16 +320,28 @@ class AiohttpTransport:
             )
         return self._session
 
-    def _timeout(self, timeouts: Timeouts) -> aiohttp.ClientTimeout:
-        # No total: the client's deadline is enforced by its own cancel scope. `connect`
-        # covers the pool wait and the connection; `sock_read` the gaps between reads.
+    def _timeout(self, timeouts: Timeouts, deadline: float | None) -> aiohttp.ClientTimeout:
+        # `total` is the call's deadline (what is left of it), None when the watchdog keeps
+        # it; `connect` covers the pool wait and the connection; `sock_read` the gaps between
+        # reads. `ceil_threshold=inf`: aiohttp otherwise rounds a timer of 5 s or more up to
+        # a whole second of the loop clock, which could let a call outlive its deadline.
         timeout: aiohttp.ClientTimeout = self._aiohttp.ClientTimeout(
-            total=None,
+            total=deadline,
             connect=timeouts.connect,
             sock_connect=timeouts.connect,
             sock_read=timeouts.read,
+            ceil_threshold=math.inf,
         )
-        self._timeouts[timeouts] = timeout
+        return timeout
+
+    def _cached(self, timeouts: Timeouts) -> aiohttp.ClientTimeout:
+        """The timeout without a total for ``timeouts``, cached."""
+        timeout = self._timeouts.get(timeouts)
+        if timeout is None:
+            timeout = self._timeout(timeouts, None)
+            if len(self._timeouts) < 8:
+                self._timeouts[timeouts] = timeout
+        self._last = (timeouts, timeout)
         return timeout
 
     def _content_type(self, request: HttpRequest) -> dict[str, str]:

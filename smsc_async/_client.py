@@ -6,9 +6,9 @@ import logging
 import os
 import random
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Awaitable, Iterable, Mapping, Sequence
 from types import TracebackType
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, NoReturn, TypeVar
 
 import anyio
 
@@ -31,7 +31,14 @@ from ._kinds_files import FileMessageKinds
 from ._options import Message
 from ._results import CostResult, SendResult
 from ._retry import RetryPolicy
-from ._transport import ExchangeFailed, HttpRequest, HttpResponse, RequestNotSent, Timeouts
+from ._transport import (
+    ExchangeFailed,
+    HttpRequest,
+    HttpResponse,
+    RequestNotSent,
+    Timeouts,
+    deadline_transport,
+)
 
 if TYPE_CHECKING:
     from typing_extensions import Self, Unpack
@@ -40,6 +47,8 @@ if TYPE_CHECKING:
     from ._http import TransportLike
 
 __all__ = ["MAX_CONCURRENCY", "AsyncClient"]
+
+T = TypeVar("T")
 
 logger = logging.getLogger("smsc_async")
 
@@ -132,6 +141,7 @@ class AsyncClient(AccountAPI, MessageKinds, FileMessageKinds, BulkSending):
         "_limiter",
         "_max_concurrency",
         "_retry",
+        "_timed",
         "_timeouts",
         "_transport",
     )
@@ -165,6 +175,8 @@ class AsyncClient(AccountAPI, MessageKinds, FileMessageKinds, BulkSending):
         self._timeouts = timeouts if timeouts is not None else Timeouts()
         self._retry = retry if retry is not None else RetryPolicy()
         self._transport = coerce_transport(transport, max_connections=max_concurrency)
+        # Set when the transport bounds a whole attempt itself (no cancel scope needed).
+        self._timed = deadline_transport(self._transport)
         # Created on first use, inside the event loop that will use it.
         self._limiter: anyio.CapacityLimiter | None = None
         self._closed = False
@@ -246,7 +258,14 @@ class AsyncClient(AccountAPI, MessageKinds, FileMessageKinds, BulkSending):
             ProtocolError: the answer could not be read; the send may have happened.
         """
         params = encode_send(phones, message, options)
-        return await self._send(params, options)
+        if options:
+            return await self._send(params, options)
+        # No options, the commonest send: `_send`'s work without its coroutine layer.
+        params["cost"] = "3"
+        text = await self._call("send", params, idempotent=False)
+        result = parse_send(text, fmt=3, cost=3, op=False)
+        assert isinstance(result, SendResult)
+        return result
 
     async def send_list(
         self,
@@ -321,10 +340,7 @@ class AsyncClient(AccountAPI, MessageKinds, FileMessageKinds, BulkSending):
         else:
             request = HttpRequest(url=url, body=self._auth + form_body(params))
         attempt = _Attempts(endpoint, message_id)
-        with anyio.move_on_after(self._timeouts.deadline) as scope:
-            response = await self._attempts(request, attempt, idempotent)
-        if scope.cancelled_caught:
-            attempt.fail(f"no answer within the {self._timeouts.deadline:g} s deadline")
+        response = await self._attempts(request, attempt, idempotent)
         if response.status != 200:
             raise ProtocolError(
                 "unexpected HTTP status", endpoint=endpoint, status_code=response.status
@@ -334,25 +350,47 @@ class AsyncClient(AccountAPI, MessageKinds, FileMessageKinds, BulkSending):
     async def _attempts(
         self, request: HttpRequest, attempt: _Attempts, idempotent: bool
     ) -> HttpResponse:
-        limiter = self.limiter
+        """Make attempts until one is answered or the policy gives up, all within the deadline.
+
+        The deadline is counted on the monotonic clock from here. The common path (a free
+        limiter slot, a transport that enforces the deadline itself) enters no cancel scope,
+        which would cost a timer and several task look-ups per call; waiting for a slot,
+        backoff sleeps and attempts over other transports run under `anyio.move_on_after`
+        with the seconds left (see `_within`).
+        """
+        limiter = self._limiter or self.limiter
+        transport, timed, timeouts = self._transport, self._timed, self._timeouts
+        left = timeouts.deadline  # seconds left when the next attempt starts
+        end = time.monotonic() + left
         while True:
             attempt.number += 1
+            # A free slot is taken without anyio's checkpoint (a shielded sleep(0), one more
+            # event-loop turn per request): the transport's own awaits are checkpoints. Only
+            # a full limiter waits; both ways keep its FIFO order (the nowait form refuses
+            # while any waits). The borrower is this call's `_Attempts`, not the task, which
+            # spares two current-task look-ups per call.
+            try:
+                limiter.acquire_on_behalf_of_nowait(attempt)
+            except anyio.WouldBlock:
+                await _within(end, attempt, timeouts, limiter.acquire_on_behalf_of(attempt))
+                left = end - time.monotonic()
             start = time.monotonic()
             try:
-                # A free slot is taken without anyio's checkpoint (a shielded sleep(0), one
-                # more event-loop turn per request, measurable next to httpx2): the
-                # transport's own awaits are checkpoints. Only a full limiter waits; both
-                # ways keep the limiter's FIFO order (acquire_nowait refuses while any waits).
                 try:
-                    limiter.acquire_nowait()
-                except anyio.WouldBlock:
-                    await limiter.acquire()
-                try:
-                    attempt.in_flight = True
-                    response = await self._transport.request(request, self._timeouts)
+                    if timed is None:
+                        attempt.in_flight = True
+                        call = transport.request(request, timeouts)
+                        response = await _within(end, attempt, timeouts, call)
+                    elif left > 0:
+                        attempt.in_flight = True
+                        response = await timed.request(request, timeouts, deadline=left)
+                    else:  # the slot came too late: nothing of this attempt was sent
+                        attempt.expire(timeouts)
                 finally:
-                    limiter.release()
+                    limiter.release_on_behalf_of(attempt)
             except RequestNotSent as exc:
+                if timed is not None:
+                    attempt.check_deadline(end, timeouts, sent=False)
                 attempt.note(start, None, exc)
                 if attempt.number >= self._retry.attempts or self._closed:
                     raise NotSentError(
@@ -362,6 +400,8 @@ class AsyncClient(AccountAPI, MessageKinds, FileMessageKinds, BulkSending):
                         cause=str(exc),
                     ) from None
             except ExchangeFailed as exc:
+                if timed is not None:
+                    attempt.check_deadline(end, timeouts, sent=True)
                 attempt.note(start, None, exc)
                 if not idempotent or attempt.number >= self._retry.attempts:
                     raise OutcomeUnknownError(
@@ -382,7 +422,16 @@ class AsyncClient(AccountAPI, MessageKinds, FileMessageKinds, BulkSending):
                         endpoint=attempt.endpoint,
                         message_id=attempt.message_id,
                     )
-            await anyio.sleep(self._retry.backoff_delay(attempt.number, random.random()))
+            delay = self._retry.backoff_delay(attempt.number, random.random())
+            await _within(end, attempt, timeouts, anyio.sleep(delay))
+            left = end - time.monotonic()
+
+
+async def _within(end: float, attempt: _Attempts, timeouts: Timeouts, step: Awaitable[T]) -> T:
+    """Await ``step`` until the monotonic clock reaches ``end``; then the call has expired."""
+    with anyio.move_on_after(end - time.monotonic()):
+        return await step
+    attempt.expire(timeouts)
 
 
 class _Attempts:
@@ -416,7 +465,17 @@ class _Attempts:
                 f" error={type(exc).__name__}" if exc is not None else "",
             )
 
-    def fail(self, reason: str) -> NoReturn:
+    def expire(self, timeouts: Timeouts) -> NoReturn:
         """Raise the error that running out of time means at this point of the call."""
         cls = OutcomeUnknownError if self.in_flight or self.reached else NotSentError
+        reason = f"no answer within the {timeouts.deadline:g} s deadline"
         raise cls(reason, endpoint=self.endpoint, message_id=self.message_id)
+
+    def check_deadline(self, end: float, timeouts: Timeouts, *, sent: bool) -> None:
+        """After a transport that enforces the deadline failed: expire if the time is up.
+
+        ``sent`` is False when the transport proved nothing of this attempt left.
+        """
+        if time.monotonic() >= end:
+            self.in_flight = sent
+            self.expire(timeouts)

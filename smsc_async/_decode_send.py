@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+import orjson
+
 from ._decode import (
     Converter,
     check_fmt,
@@ -149,6 +151,32 @@ def _send_fields_json(text: str, cost: int, op: bool) -> dict[str, object]:
     return data
 
 
+_PLAIN_SEND_KEYS = frozenset({"id", "cnt", "cost", "balance"})
+_MONEY = optional(to_decimal)
+
+
+def _plain_json_send(text: str) -> SendResult | None:
+    """The commonest answer, ``{"id": 7, "cnt": 1[, "cost": "1.40", "balance": "…"]}``, read
+    without the table; None for any other shape (an error, ``phones``, a string id, …), which
+    the general path then reads. Its result is the one the general path would give.
+    """
+    try:
+        data = orjson.loads(text)
+    except orjson.JSONDecodeError:
+        return None
+    if type(data) is not dict or not data.keys() <= _PLAIN_SEND_KEYS:
+        return None
+    message_id, parts = data.get("id"), data.get("cnt")
+    if type(message_id) is not int or type(parts) is not int or parts < 0:
+        return None
+    return SendResult(
+        id=message_id,
+        parts=parts,
+        cost=_MONEY(data.get("cost"), "cost"),
+        balance=_MONEY(data.get("balance"), "balance"),
+    )
+
+
 _SEND_SHAPES: dict[int, Callable[[str, int, bool], dict[str, object]]] = {
     0: _send_fields_text,
     1: _send_fields_csv,
@@ -180,6 +208,10 @@ def parse_send(
     if cost not in (0, 1, 2, 3):
         raise ValidationError("cost", "must be 0, 1, 2 or 3")
     try:
+        if fmt == 3 and cost != 1:
+            result = _plain_json_send(text)
+            if result is not None:
+                return result
         fields = shape(text, cost, op)
         if is_error(fields):
             raise error_from_fields(fields, endpoint)

@@ -39,6 +39,8 @@ from ._options import (
     check_text,
     encode_phones,
     encode_time,
+    is_plain_phone,
+    is_plain_text,
     list_line,
     whole_minutes,
     with_comment,
@@ -323,6 +325,16 @@ def encode_send(
     Raises:
         ValidationError: an argument breaks a rule; ``.field`` names it.
     """
+    # The commonest send (one plain number, a plain text, no options) gives the same fields
+    # as the general path below, in a fraction of its steps.
+    if (
+        not options
+        and type(phones) is str
+        and type(message) is str
+        and is_plain_phone(phones)
+        and is_plain_text(message, 1000)
+    ):
+        return {"phones": phones, "mes": message}
     options = dict(options)
     comment = options.pop("comment", None)
     if options.get("nl") is True:
@@ -413,6 +425,18 @@ class _PercentTable(dict[int, str]):
 
 
 _PERCENT = _PercentTable()
+# The same mapping for the ASCII range as a plain dict, complete from the start: `str.translate`
+# is a third faster on it than on the dict subclass. Only for text that `isascii()`.
+_PERCENT_ASCII = {code: _PERCENT[code] for code in range(128)}
+# Encoded keys with their "=": a handful of field names, repeated in every request.
+_KEYS: dict[str, str] = {}
+
+
+def _key(key: str) -> str:
+    encoded = key.translate(_PERCENT) + "="
+    if len(_KEYS) < 64:
+        _KEYS[key] = encoded
+    return encoded
 
 
 def form_body(params: Mapping[str, str]) -> bytes:
@@ -425,7 +449,17 @@ def form_body(params: Mapping[str, str]) -> bytes:
     Raises:
         UnicodeEncodeError: a key or value holds a lone surrogate (the encoders reject those).
     """
-    table = _PERCENT
+    keys = _KEYS
     return "&".join(
-        [f"{key.translate(table)}={value.translate(table)}" for key, value in params.items()]
+        [
+            (keys.get(key) or _key(key))
+            + (
+                value.translate(_PERCENT)
+                if not value.isascii()
+                else value  # digits and letters stay as they are
+                if value.isalnum()
+                else value.translate(_PERCENT_ASCII)
+            )
+            for key, value in params.items()
+        ]
     ).encode("ascii")

@@ -123,6 +123,10 @@ class HttpxTransport:
         self._timeouts: dict[Timeouts, httpx2.Timeout] = {}
         self._headers: dict[str, dict[str, str]] = {}
 
+    #: httpx2 has no limit on a whole exchange (only per connect/read/write/pool wait), so
+    #: the client bounds each attempt with a cancel scope (see `DeadlineTransport`).
+    enforces_deadline = False
+
     def __repr__(self) -> str:
         owner = "own client" if self._owns_client else "caller's client"
         state = "closed" if self._closed else "open"

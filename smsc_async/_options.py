@@ -263,6 +263,30 @@ def check_text(field: str, value: object, max_length: int, *, single_line: bool 
     return value
 
 
+def is_plain_phone(value: str) -> bool:
+    """Whether ``value`` is one phone number exactly as `encode_phones` would write it.
+
+    Such a string (optional ``+``, 3..20 digits, nothing else) comes out of `encode_phones`
+    unchanged, so a caller may use it as is (a fast path for the commonest send).
+    """
+    return _PHONE_DIGITS.fullmatch(value) is not None
+
+
+def is_plain_text(value: str, max_length: int) -> bool:
+    """Whether `check_text` would return ``value`` unchanged and no kind prefix can start it.
+
+    True only for a non-blank text of at most ``max_length`` characters without a lone
+    surrogate and without ``__`` anywhere (every kind prefix starts with ``__``). False means
+    "take the general path", not "invalid".
+    """
+    return (
+        0 < len(value) <= max_length
+        and not value.isspace()
+        and "__" not in value
+        and (value.isascii() or _SURROGATE.search(value) is None)
+    )
+
+
 def with_comment(field: str, text: str, comment: object) -> str:
     """Append a history comment to a checked text (spec §2.4); an empty comment adds nothing.
 

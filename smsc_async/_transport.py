@@ -20,12 +20,21 @@ unchanged: the body was never completed, so the server cannot have acted on the 
 Three implementations ship: httpx2 (`smsc_async._http`, the default), aiohttp
 (`smsc_async.transports.AiohttpTransport`) and the in-process emulator
 (`smsc_async.testing.FakeSMSC.transport()`).
+
+The call deadline (`Timeouts.deadline`) is the client's: by default it runs each attempt
+under an anyio cancel scope. A transport that can bound a whole exchange itself may say so
+with a class attribute ``enforces_deadline = True`` (see `DeadlineTransport`); the client then
+passes the seconds left as ``request(..., deadline=seconds)`` and needs no cancel scope (a
+timer and several task look-ups per call) around the attempt. The attribute is optional, so
+every transport written against `Transport` alone keeps working unchanged. Of the three that
+ship, aiohttp enforces the deadline itself (its ``ClientTimeout.total``); httpx2 (no total
+limit) and the in-process emulator leave it to the client.
 """
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from typing import Protocol, runtime_checkable
+from typing import Protocol, cast, runtime_checkable
 
 import attrs
 
@@ -33,12 +42,14 @@ from ._errors import ValidationError
 
 __all__ = [
     "BodyStream",
+    "DeadlineTransport",
     "ExchangeFailed",
     "HttpRequest",
     "HttpResponse",
     "RequestNotSent",
     "Timeouts",
     "Transport",
+    "deadline_transport",
 ]
 
 
@@ -152,3 +163,33 @@ class Transport(Protocol):
     async def aclose(self) -> None:
         """Release connections this transport owns (idempotent)."""
         ...
+
+
+class DeadlineTransport(Transport, Protocol):
+    """A `Transport` that bounds a whole exchange itself, sparing the client a cancel scope.
+
+    Declare it with a class attribute ``enforces_deadline = True``; without it (or with
+    False) the client never passes ``deadline`` and keeps the deadline itself.
+    """
+
+    enforces_deadline: bool
+
+    async def request(
+        self, request: HttpRequest, timeouts: Timeouts, *, deadline: float | None = None
+    ) -> HttpResponse:
+        """POST ``request`` as `Transport.request` does, all of it within ``deadline`` seconds.
+
+        ``deadline`` (> 0, or None for no overall limit) covers the whole exchange: pool
+        wait, connecting, writing and reading every byte of the answer, so that a server
+        dripping one byte a second cannot hold it longer. When the time runs out the
+        transport raises `RequestNotSent` if nothing was sent yet, else `ExchangeFailed`,
+        no later than a scheduling delay after the ``deadline`` seconds.
+        """
+        ...
+
+
+def deadline_transport(transport: Transport) -> DeadlineTransport | None:
+    """``transport`` if it declares ``enforces_deadline = True``, else None."""
+    if getattr(transport, "enforces_deadline", False) is True:
+        return cast(DeadlineTransport, transport)
+    return None

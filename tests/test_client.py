@@ -34,6 +34,7 @@ from smsc_async import (
     Timeouts,
     ValidationError,
 )
+from smsc_async._transport import ExchangeFailed, HttpRequest, HttpResponse, RequestNotSent
 
 pytestmark = pytest.mark.anyio
 
@@ -415,6 +416,51 @@ async def test_deadline_while_queued_is_not_sent() -> None:
             await client.send("79999999999", "second", id=7)
         release.set()
     assert len(recorder.requests) == 1
+
+
+class DeadlineKeeper:
+    """A user-written transport that enforces the deadline itself (``enforces_deadline``)."""
+
+    enforces_deadline = True
+
+    def __init__(self, outcome: str) -> None:
+        self.outcome = outcome
+        self.deadlines: list[float | None] = []
+
+    async def request(
+        self, request: HttpRequest, timeouts: Timeouts, *, deadline: float | None = None
+    ) -> HttpResponse:
+        self.deadlines.append(deadline)
+        if self.outcome == "answer":
+            return HttpResponse(status=200, content=OK_SEND, content_type="application/json")
+        assert deadline is not None
+        await anyio.sleep(deadline)  # what the transport does when the time runs out
+        raise RequestNotSent("pool wait") if self.outcome == "not sent" else ExchangeFailed("read")
+
+    async def aclose(self) -> None:
+        pass
+
+
+@pytest.mark.parametrize(
+    ("outcome", "error"), [("not sent", NotSentError), ("exchange failed", OutcomeUnknownError)]
+)
+async def test_transport_that_enforces_the_deadline_gets_the_time_left(
+    outcome: str, error: type[Exception]
+) -> None:
+    keeper = DeadlineKeeper("answer")
+    async with AsyncClient(login=LOGIN, password=PASSWORD, transport=keeper) as client:
+        assert (await client.send("79999999999", "Hi")).id == 1234
+    assert keeper.deadlines == [Timeouts().deadline]  # the whole deadline, nothing used yet
+
+    keeper = DeadlineKeeper(outcome)
+    timeouts = Timeouts(deadline=0.2)
+    async with AsyncClient(
+        login=LOGIN, password=PASSWORD, transport=keeper, timeouts=timeouts
+    ) as client:
+        with pytest.raises(error, match="deadline"):
+            await client.cost("79999999999", "Hi")  # retried while time is left
+        assert client.limiter.borrowed_tokens == 0
+    assert keeper.deadlines and all(0 < d <= 0.2 for d in keeper.deadlines if d is not None)
 
 
 # --- secrets -------------------------------------------------------------------------------

@@ -105,6 +105,24 @@ async def test_a_dripping_server_cannot_hang_a_call() -> None:
             assert client._transport.active_connections() == 0  # type: ignore[attr-defined]
 
 
+@pytest.mark.parametrize("anyio_backend", ["asyncio"])  # aiohttp runs on asyncio only
+async def test_a_dripping_server_cannot_hang_a_call_over_aiohttp() -> None:
+    # aiohttp enforces the deadline itself (ClientTimeout.total), without a cancel scope.
+    from smsc_async.transports import AiohttpTransport
+
+    reply = Reply(body=OK_SEND, drip_interval=0.1)
+    with LoopbackServer(reply) as server:
+        timeouts = Timeouts(read=1.0, deadline=0.5)
+        transport = AiohttpTransport()
+        async with client_for(server, timeouts=timeouts, transport=transport) as client:
+            start = anyio.current_time()
+            with pytest.raises(OutcomeUnknownError, match="deadline"):
+                await client.send("79999999999", "Hi", id="drip-2")
+            assert anyio.current_time() - start < 3.0
+            assert client.limiter.borrowed_tokens == 0
+            assert transport.active_connections() == 0
+
+
 async def test_connection_refused_is_not_sent_after_retries() -> None:
     from loopback import refused_url
 

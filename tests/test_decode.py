@@ -629,3 +629,41 @@ def test_arbitrary_text_only_raises_smsc_errors(text: str, fmt: int, cost: int, 
     ):
         with contextlib.suppress(SmscError):
             call()
+
+
+# --- the fast path of the commonest fmt=3 answer ------------------------------------------
+
+ANY_JSON_VALUE = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-5, max_value=2**40),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.sampled_from(["", " ", "1.40", " 2.5 ", "abc", "NaN", "1_0", "7", "007", "-3"]),
+    st.just([]),
+)
+
+
+def send_outcome(text: str, cost: int) -> object:
+    try:
+        return parse_send(text, fmt=3, cost=cost, op=False)
+    except (ApiError, ProtocolError) as exc:
+        return type(exc), str(exc), getattr(exc, "body", None)
+
+
+@given(
+    st.dictionaries(
+        st.sampled_from(["id", "cnt", "cost", "balance", "error", "error_code", "phones", "x"]),
+        ANY_JSON_VALUE,
+    ),
+    st.sampled_from([0, 2, 3]),
+)
+def test_plain_answer_fast_path_agrees_with_the_general_path(
+    fields: dict[str, object], cost: int
+) -> None:
+    from unittest import mock
+
+    text = orjson.dumps(fields).decode()
+    fast = send_outcome(text, cost)
+    with mock.patch("smsc_async._decode_send._plain_json_send", lambda text: None):
+        general = send_outcome(text, cost)
+    assert fast == general

@@ -207,6 +207,48 @@ def test_form_body_round_trip(params: dict[str, str]) -> None:
     assert form_body(params) == reference.encode()
 
 
+def general_path(phones: Any, message: Any) -> dict[str, str] | str:
+    """``encode_send``'s answer (or error field and rule) without its fast path."""
+    try:  # an option given as None counts as not given, but skips the fast path
+        return encode_send(phones, message, {"sender": None})
+    except ValidationError as exc:
+        return str(exc)
+
+
+def fast_or_general(phones: Any, message: Any) -> dict[str, str] | str:
+    try:
+        return encode_send(phones, message, {})
+    except ValidationError as exc:
+        return str(exc)
+
+
+@pytest.mark.parametrize(
+    "phones", ["79999999999", "+79999999999", "799", "7" * 21, " 79999999999", "7999-999", "g1"]
+)
+@pytest.mark.parametrize(
+    "message",
+    [
+        "Hi",
+        "Ваш код 4821",
+        "",
+        " \n\t",
+        "x" * 1000,
+        "x" * 1001,
+        "ok __VIBER__ inside",
+        "  __viber__: hi",
+        "bad \ud800 surrogate",
+        "line\nbreak",
+    ],
+)
+def test_fast_path_agrees_with_the_general_path(phones: str, message: str) -> None:
+    assert fast_or_general(phones, message) == general_path(phones, message)
+
+
+@given(st.text(alphabet="+0123456789 -();,", max_size=25), st.text(max_size=30))
+def test_fast_path_agrees_with_the_general_path_on_any_input(phones: str, message: str) -> None:
+    assert fast_or_general(phones, message) == general_path(phones, message)
+
+
 # -------------------------------------------------------------------------------- recipients
 
 

@@ -227,6 +227,45 @@ async def test_cancelled_calls_leave_no_active_connection(kind: str, phase: str)
         await transport.aclose()
 
 
+@pytest.mark.parametrize("anyio_backend", ["asyncio"])  # aiohttp runs on asyncio only
+async def test_aiohttp_deadline_bounds_a_dripping_answer() -> None:
+    # Each gap is far below `read`: only the deadline can stop it. The first budget is kept
+    # by the transport's watchdog, another one by aiohttp's ClientTimeout.total.
+    transport = AiohttpTransport()
+    try:
+        with LoopbackServer(Reply(body=b"x" * 64, drip_interval=0.1)) as srv:
+            for deadline in (0.3, 0.4, 0.3):
+                start = anyio.current_time()
+                with pytest.raises(ExchangeFailed) as caught:
+                    await transport.request(post(srv.url), TIMEOUTS, deadline=deadline)
+                assert anyio.current_time() - start < 2.0
+                assert_body_free(caught.value)
+                assert transport.active_connections() == 0
+        with LoopbackServer() as srv:  # a call within its deadline is not disturbed
+            response = await transport.request(post(srv.url), TIMEOUTS, deadline=0.3)
+            assert response.status == 200
+    finally:
+        await transport.aclose()
+
+
+@pytest.mark.parametrize("anyio_backend", ["asyncio"])  # aiohttp runs on asyncio only
+async def test_aiohttp_caller_cancellation_under_a_deadline_stays_a_cancellation() -> None:
+    release = threading.Event()
+    transport = AiohttpTransport()
+    try:
+        with LoopbackServer(Reply(hold=release)) as srv:
+            with anyio.move_on_after(0.2) as scope:
+                await transport.request(post(srv.url), TIMEOUTS, deadline=5.0)
+            assert scope.cancelled_caught
+            assert transport.active_connections() == 0
+            release.set()
+            response = await transport.request(post(srv.url), TIMEOUTS, deadline=5.0)
+            assert response.status == 200
+    finally:
+        release.set()
+        await transport.aclose()
+
+
 # Lifecycle and ownership.
 
 

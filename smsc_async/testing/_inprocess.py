@@ -45,6 +45,10 @@ class InProcessTransport:
         peer: the client address the emulator sees.
     """
 
+    #: The call's deadline is the client's to keep (a cancel scope), as for any transport
+    #: that does not declare otherwise (see `smsc_async._transport.DeadlineTransport`).
+    enforces_deadline = False
+
     def __init__(
         self, fake: FakeHandler, *, faults: FaultPlan | None = None, peer: str = "local"
     ) -> None:
