@@ -120,13 +120,6 @@ class _Watchdog:
         """The exchange is over: stop watching it."""
         self._guards.pop(guard, None)
 
-    def close(self) -> None:
-        """Stop the timer; nothing is watched any more."""
-        if self._timer is not None:
-            self._timer.cancel()
-            self._timer = None
-        self._guards.clear()
-
     def _fire(self) -> None:
         self._timer = None
         now = self._loop.time()
@@ -279,8 +272,8 @@ class AiohttpTransport:
         if self._closed:
             return
         self._closed = True
-        if self._watchdog is not None:
-            self._watchdog.close()
+        # The watchdog stays armed: calls still in flight (on a caller-owned session, which
+        # closing does not abort) keep their deadline.
         session, self._session = self._session, None
         if session is not None and self._owns_session:
             with anyio.CancelScope(shield=True):

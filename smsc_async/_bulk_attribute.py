@@ -27,6 +27,7 @@ An error answer means the server refused the whole request, so sending its messa
 from __future__ import annotations
 
 import enum
+import time
 from decimal import Decimal
 
 from ._bulk_pack import Batch, Item, recipient_key
@@ -185,11 +186,12 @@ def _unknown(item: Item, request_id: str, started_at: float, error: SmscError) -
         recipients=item.recipients,
         started_at=started_at,
         error=error,
+        ended_at=time.time(),
     )
 
 
 def unknown_outcomes(
     batch: Batch, request_id: str, started_at: float, error: SmscError
 ) -> list[Outcome]:
-    """Every message of a request whose answer was lost: unknown."""
+    """Every message of a request whose answer was lost: unknown, ended now."""
     return [_unknown(item, request_id, started_at, error) for item in batch.items]

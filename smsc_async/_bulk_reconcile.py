@@ -103,12 +103,15 @@ async def reconcile_outcomes(
 ) -> list[Outcome]:
     """Ask ``status.php`` about unknown outcomes; return one outcome for each, in order.
 
-    Waits until the youngest request is ``grace`` seconds old first. An outcome comes back
-    unchanged (still unknown) when a status request failed.
+    Waits first until ``grace`` seconds have passed since the client gave up on the latest
+    request (``ended_at``; for a request carried over from a checkpoint, whose end is not
+    known, since it was sent). A server may still be processing a request the client
+    stopped waiting for, and "not found" must not be believed before it is done. An outcome
+    comes back unchanged (still unknown) when a status request failed.
     """
     if not outcomes:
         return []
-    wait = max(o.started_at for o in outcomes) + grace - time.time()
+    wait = max(o.ended_at or o.started_at for o in outcomes) + grace - time.time()
     if wait > 0:
         await anyio.sleep(wait)
     pairs = [(o.request_id, r) for o in outcomes for r in o.recipients]

@@ -155,6 +155,9 @@ class UnknownOutcome:
         started_at: when the request was sent (Unix seconds).
         error: the `OutcomeUnknownError` or `ProtocolError`; ``None`` when the request came
             from a `Checkpoint` (an interrupted run).
+        ended_at: when the client gave up on the request (Unix seconds); ``None`` when it
+            came from a `Checkpoint`. Reconciliation counts its grace from here, since a
+            server may still be processing a request the client stopped waiting for.
     """
 
     index: int
@@ -163,6 +166,7 @@ class UnknownOutcome:
     recipients: tuple[str, ...]
     started_at: float
     error: SmscError | None = None
+    ended_at: float | None = None
 
     @property
     def kind(self) -> OutcomeKind:

@@ -85,12 +85,15 @@ class BinaryReadable(Protocol):
 
 
 class _Cursor:
-    """Whether a file object that cannot seek has already been read from."""
+    """Whether a file object has been read from, and whether a send is reading it now."""
 
-    __slots__ = ("started",)
+    __slots__ = ("busy", "started")
 
     def __init__(self) -> None:
         self.started = False
+        # One file object has one position: two sends reading it at once would interleave
+        # their reads and upload each other's bytes.
+        self.busy = False
 
 
 def _check_filename(value: object) -> str:
@@ -268,22 +271,28 @@ class Attachment:
     async def _object_chunks(
         self, fileobj: BinaryReadable, part: str
     ) -> AsyncGenerator[bytes, None]:
-        if not self._seekable:
-            if self._cursor.started:
-                raise RequestNotSent(
-                    f"{part}: a file object that cannot seek cannot be sent a second time"
-                )
-            self._cursor.started = True
-        else:
-            await anyio.to_thread.run_sync(cast(Any, fileobj).seek, self._offset)
-        read = partial(anyio.to_thread.run_sync, fileobj.read)
-        remaining = self.size
-        while remaining:
-            chunk = await _read(read, min(CHUNK_SIZE, remaining), part)
-            remaining -= len(chunk)
-            yield chunk
-        if self._seekable and await _read(read, 1, part, eof=True):
-            raise AttachmentError(part, "grew while it was being sent")
+        cursor = self._cursor
+        if not self._seekable and cursor.started:
+            raise RequestNotSent(
+                f"{part}: a file object that cannot seek cannot be sent a second time"
+            )
+        if cursor.busy:
+            raise AttachmentError(part, "is being sent by another call (one file position)")
+        cursor.started = cursor.busy = True
+        try:
+            if self._seekable:
+                await anyio.to_thread.run_sync(cast(Any, fileobj).seek, self._offset)
+            # A pipe or socket may stall: a cancelled call (its deadline) must not wait for it.
+            read = partial(anyio.to_thread.run_sync, fileobj.read, abandon_on_cancel=True)
+            remaining = self.size
+            while remaining:
+                chunk = await _read(read, min(CHUNK_SIZE, remaining), part)
+                remaining -= len(chunk)
+                yield chunk
+            if self._seekable and await _read(read, 1, part, eof=True):
+                raise AttachmentError(part, "grew while it was being sent")
+        finally:
+            cursor.busy = False
 
 
 async def _read(

@@ -357,3 +357,36 @@ async def test_requests_are_never_identical_so_the_duplicate_rule_never_fires() 
     assert first.sent == again.sent == 28 and first.requests == again.requests == 14
     assert len({entry.id for entry in fake.ledger}) == 28  # one id per request, never reused
     assert not [r for r in fake.requests if r.error_code is not None]
+
+
+async def test_reconcile_grace_counts_from_when_the_client_gave_up() -> None:
+    # Sent long ago, but the client only gave up just now (a slow server): the server may
+    # still be processing it, so "not found" must not be believed yet.
+    fake = _fake()
+    now = time.time()
+    outcome = UnknownOutcome(
+        index=0,
+        message=_messages(1)[0],
+        request_id="x-1",
+        recipients=("+79990000000",),
+        started_at=now - 600,
+        ended_at=now,
+    )
+    async with _client(fake) as client:
+        with pytest.raises(TimeoutError):
+            with anyio.fail_after(0.3):
+                await client.reconcile([outcome], grace=60)
+        (decided,) = await client.reconcile([outcome], grace=0)
+    assert decided.kind is OutcomeKind.NOT_SENT
+
+
+async def test_a_lost_answer_records_when_the_client_gave_up() -> None:
+    fake, plan = _fake(), FaultPlan()
+    plan.once(Fault.reset_after(), endpoint="send")
+    async with _client(fake, plan) as client:
+        before = time.time()
+        job = client.send_many(_messages(3))
+        outcomes = await _collect(job)
+    (unknown,) = [o for o in outcomes.values() if isinstance(o, UnknownOutcome)]
+    assert unknown.ended_at is not None
+    assert before <= unknown.started_at <= unknown.ended_at <= time.time()

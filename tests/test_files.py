@@ -386,3 +386,16 @@ async def test_attachment_failing_mid_send_reaches_the_caller(
             await client.call("79990001122", "Hi", files=[attachment])
         assert client.limiter.borrowed_tokens == 0
     assert fake.ledger == []
+
+
+async def test_one_file_object_is_not_read_by_two_sends_at_once() -> None:
+    # One file object has one position: a second concurrent reader would interleave reads.
+    attachment = Attachment.from_file(io.BytesIO(b"x" * (3 * 65536)), "big.bin")
+    first = attachment.chunks("file0")
+    assert await first.__anext__() == b"x" * 65536
+    second = attachment.chunks("file0")
+    with pytest.raises(AttachmentError, match="another call"):
+        await second.__anext__()
+    await first.aclose()
+    # Once the first send is over, the attachment can be sent again (rewound).
+    assert b"".join([chunk async for chunk in attachment.chunks()]) == b"x" * (3 * 65536)
