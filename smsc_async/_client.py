@@ -258,14 +258,7 @@ class AsyncClient(AccountAPI, MessageKinds, FileMessageKinds, BulkSending):
             ProtocolError: the answer could not be read; the send may have happened.
         """
         params = encode_send(phones, message, options)
-        if options:
-            return await self._send(params, options)
-        # No options, the commonest send: `_send`'s work without its coroutine layer.
-        params["cost"] = "3"
-        text = await self._call("send", params, idempotent=False)
-        result = parse_send(text, fmt=3, cost=3, op=False)
-        assert isinstance(result, SendResult)
-        return result
+        return await self._send(params, options)
 
     async def send_list(
         self,
