@@ -128,6 +128,12 @@ class AsyncClient(AccountAPI, MessageKinds, FileMessageKinds, BulkSending):
             ``httpx2`` transport (``MockTransport``, ``ASGITransport``, …), or an object
             implementing `smsc_async.Transport` (closed with this client). Default: an
             httpx2 pool sized to ``max_concurrency``.
+        max_response_bytes: the largest answer read, after decompression (default 16 MiB);
+            a larger one raises `ProtocolError`. For the transports the client builds.
+        proxy: an ``http://``/``https://`` proxy URL for every request. Without it the
+            ``HTTP_PROXY``/``HTTPS_PROXY``/``ALL_PROXY``/``NO_PROXY`` environment variables
+            decide. For the transports the client builds (not with an ``httpx2`` client or
+            transport, which have their own).
 
     Raises:
         ConfigurationError: missing or conflicting credentials, an unusable URL or limit.
@@ -158,6 +164,8 @@ class AsyncClient(AccountAPI, MessageKinds, FileMessageKinds, BulkSending):
         max_concurrency: int = MAX_CONCURRENCY,
         retry: RetryPolicy | None = None,
         transport: TransportLike | None = None,
+        max_response_bytes: int | None = None,
+        proxy: str | None = None,
     ) -> None:
         self._auth = _credentials_body(login, password, api_key)
         self._auth_kind = "api_key" if self._auth.startswith(b"apikey=") else "login+password"
@@ -174,7 +182,12 @@ class AsyncClient(AccountAPI, MessageKinds, FileMessageKinds, BulkSending):
         self._max_concurrency = max_concurrency
         self._timeouts = timeouts if timeouts is not None else Timeouts()
         self._retry = retry if retry is not None else RetryPolicy()
-        self._transport = coerce_transport(transport, max_connections=max_concurrency)
+        self._transport = coerce_transport(
+            transport,
+            max_connections=max_concurrency,
+            max_response_bytes=max_response_bytes,
+            proxy=proxy,
+        )
         # Set when the transport bounds a whole attempt itself (no cancel scope needed).
         self._timed = deadline_transport(self._transport)
         # Created on first use, inside the event loop that will use it.
