@@ -29,6 +29,7 @@ from ._http import coerce_transport
 from ._kinds import MessageKinds
 from ._kinds_files import FileMessageKinds
 from ._options import Message
+from ._redact import watch as watch_credentials
 from ._results import CostResult, SendResult
 from ._retry import RetryPolicy
 from ._transport import (
@@ -146,6 +147,7 @@ class AsyncClient(AccountAPI, MessageKinds, FileMessageKinds, BulkSending):
         "_closed",
         "_limiter",
         "_max_concurrency",
+        "_redactor",
         "_retry",
         "_timed",
         "_timeouts",
@@ -168,6 +170,8 @@ class AsyncClient(AccountAPI, MessageKinds, FileMessageKinds, BulkSending):
         proxy: str | None = None,
     ) -> None:
         self._auth = _credentials_body(login, password, api_key)
+        # Errors built while this client exists have its credentials replaced by ***.
+        self._redactor = watch_credentials(self._auth)
         self._auth_kind = "api_key" if self._auth.startswith(b"apikey=") else "login+password"
         self._base_url = _check_base_url(base_url, allow_http)
         if (

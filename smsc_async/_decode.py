@@ -77,11 +77,14 @@ def decode_text(content: bytes, content_type: str | None) -> str:
         charset = _charset_of(content_type)
         text = content.decode(charset)
     except ProtocolError as exc:
-        raise ProtocolError(exc.reason, body=content) from None
+        failure = ProtocolError(exc.reason, body=content)
     except (LookupError, UnicodeError):
         # LookupError: a registered codec that is not a text encoding (e.g. "rot13").
-        raise ProtocolError(f"body is not valid {charset} text", body=content) from None
-    return text[1:] if text.startswith("\ufeff") else text
+        failure = ProtocolError(f"body is not valid {charset} text", body=content)
+    else:
+        return text[1:] if text.startswith("\ufeff") else text
+    # Raised outside the except blocks: a UnicodeDecodeError holds the whole body.
+    raise failure
 
 
 @lru_cache(maxsize=32)
@@ -237,7 +240,9 @@ def parse_json(text: str | bytes) -> object:
     try:
         return orjson.loads(text)
     except orjson.JSONDecodeError:
-        raise ProtocolError("not valid JSON") from None
+        pass
+    # Raised outside the except block: the JSONDecodeError holds the whole text (``.doc``).
+    raise ProtocolError("not valid JSON")
 
 
 def parse_xml(text: str) -> ET.Element:
@@ -256,7 +261,9 @@ def parse_xml(text: str) -> ET.Element:
     try:
         return ET.fromstring(text)  # noqa: S314 -- no DTD, hence no entities (checked above)
     except (ET.ParseError, ValueError):  # ValueError: text that cannot even be encoded
-        raise ProtocolError("not well-formed XML") from None
+        pass
+    # Raised outside the except block, so no chained exception keeps the parser's frames.
+    raise ProtocolError("not well-formed XML")
 
 
 def xml_fields(element: ET.Element) -> dict[str, object]:
