@@ -15,9 +15,9 @@ nothing on the success path, since only errors are scanned.
 What counts as a credential: the login, the password and the API key, each as sent and in the
 forms a server may repeat it in —
 
-* raw text, and each character URL-encoded from its UTF-8 bytes (``%xx`` in either case,
-  ``+`` for a space), as JSON escapes (``\\u00e9``, ``\\"``) or as HTML character references
-  (``&amp;``, ``&#233;``, ``&#xe9;``), in any mix;
+* raw text, and each character URL-encoded from its UTF-8 (or windows-1251, KOI8-R) bytes
+  (``%xx`` in either case, ``+`` for a space), as a backslash escape (``\\u00e9``, ``\\"``)
+  or as an HTML character reference (``&amp;``, ``&#233;``, ``&#xe9;``), in any mix;
 * in a raw body (bytes), also the windows-1251 and KOI8-R bytes of each character;
 * the password's MD5 as hex, in either case (SMSC accepts ``psw`` as its lower-case MD5).
 
@@ -45,9 +45,17 @@ REDACTED: Final = "***"
 MIN_LENGTH: Final = 4
 """The shortest credential that is redacted (see the module docstring)."""
 
-_JSON_SHORT: Final = {'"': '\\\\"', "\\": "\\\\\\\\", "/": "\\\\/", "\n": "\\\\n", "\t": "\\\\t"}
+# Backslash escapes of JSON (and of JavaScript/Python string literals, for the quote).
+_SHORT_ESCAPES: Final = {
+    '"': '\\\\"',
+    "'": "\\\\'",
+    "\\": "\\\\\\\\",
+    "/": "\\\\/",
+    "\n": "\\\\n",
+    "\t": "\\\\t",
+}
 _HTML_NAMED: Final = {"&": "amp", "<": "lt", ">": "gt", '"': "quot", "'": "apos"}
-_RAW_BYTE_CHARSETS: Final = ("utf-8", "cp1251", "koi8-r")
+_CHARSETS: Final = ("utf-8", "cp1251", "koi8-r")
 
 
 def _hex_digit(value: int) -> str:
@@ -62,31 +70,32 @@ def _hex_number(value: int, width: int = 0) -> str:
 
 def _char_forms(char: str, *, raw_bytes: bool) -> str:
     """A regex group matching ``char`` as itself or in any escaped form (module docstring)."""
-    if raw_bytes:
-        raws = set()
-        for charset in _RAW_BYTE_CHARSETS:
-            with contextlib.suppress(UnicodeEncodeError):  # not every charset has it
-                raws.add(char.encode(charset).decode("latin-1"))
-        forms = [re.escape(raw) for raw in sorted(raws)]
-    else:
-        forms = [re.escape(char)]
-    utf8 = char.encode("utf-8", "surrogatepass")
-    forms.append("".join(f"%{_hex_digit(byte >> 4)}{_hex_digit(byte & 15)}" for byte in utf8))
+    encodings = []
+    for charset in _CHARSETS:
+        with contextlib.suppress(UnicodeEncodeError):  # not every charset has every letter
+            encodings.append(
+                char.encode(charset, "surrogatepass" if charset == "utf-8" else "strict")
+            )
+    # As itself: in text the character, in bytes (read as Latin-1) its bytes in each charset.
+    raws = {encoded.decode("latin-1") for encoded in encodings} if raw_bytes else {char}
+    forms = {re.escape(raw) for raw in raws}
+    for encoded in encodings:  # URL-encoded
+        forms.add("".join(f"%{_hex_digit(byte >> 4)}{_hex_digit(byte & 15)}" for byte in encoded))
     if char == " ":
-        forms.append(r"\+")
+        forms.add(r"\+")
     code = ord(char)
     if code > 0xFFFF:  # JSON writes it as a surrogate pair
         high, low = 0xD800 + ((code - 0x10000) >> 10), 0xDC00 + ((code - 0x10000) & 0x3FF)
-        forms.append(f"\\\\u{_hex_number(high, 4)}\\\\u{_hex_number(low, 4)}")
+        forms.add(f"\\\\u{_hex_number(high, 4)}\\\\u{_hex_number(low, 4)}")
     else:
-        forms.append(f"\\\\u{_hex_number(code, 4)}")
-    if char in _JSON_SHORT:
-        forms.append(_JSON_SHORT[char])
-    forms.append(f"&\\#0*{code};")
-    forms.append(f"&\\#[xX]0*{_hex_number(code)};")
+        forms.add(f"\\\\u{_hex_number(code, 4)}")
+    if char in _SHORT_ESCAPES:
+        forms.add(_SHORT_ESCAPES[char])
+    forms.add(f"&\\#0*{code};")
+    forms.add(f"&\\#[xX]0*{_hex_number(code)};")
     if char in _HTML_NAMED:
-        forms.append(f"&{_HTML_NAMED[char]};")
-    return "(?:" + "|".join(forms) + ")"
+        forms.add(f"&{_HTML_NAMED[char]};")
+    return "(?:" + "|".join(sorted(forms, key=len, reverse=True)) + ")"
 
 
 def _pattern(value: str, *, ignore_case: bool, raw_bytes: bool) -> str:

@@ -145,6 +145,7 @@ def test_redaction_covers_every_form_and_nothing_else() -> None:
         secret,
         "pa%20ss%2Bw%D0%96rd",
         "pa+ss%2bw%d0%96rd",
+        "pa%20ss%2Bw%C6rd",  # the windows-1251 bytes, URL-encoded
         "pa%20ss+w\\u0416rd",  # '+' raw, 'Ж' as a JSON escape: any mix
         "pa&#32;ss&#x2B;w&#1046;rd",
         digest,
