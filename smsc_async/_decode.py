@@ -364,7 +364,8 @@ def parse_error(text: str, *, fmt: int, endpoint: str) -> ApiError | None:
     try:
         return error_from_fields(fields, endpoint)
     except ProtocolError as exc:
-        raise in_context(exc, endpoint, text) from None
+        failure = in_context(exc, endpoint, text)
+    raise failure  # outside the except block: chained to nothing (see `in_context`)
 
 
 def first_line(text: str) -> str:
@@ -396,7 +397,11 @@ def check_fmt(fmt: int) -> int:
 
 
 def in_context(exc: ProtocolError, endpoint: str, text: str) -> ProtocolError:
-    """The same error, now naming the endpoint and keeping the body (never in the message)."""
+    """The same error, now naming the endpoint and keeping the body (never in the message).
+
+    Raise it after the ``except`` block that caught ``exc``, not inside: chained to ``exc``,
+    it would keep the parser's frames, whose locals hold the answer's text.
+    """
     body = exc.body if exc.body is not None else text.encode("utf-8", "backslashreplace")
     return ProtocolError(
         exc.reason, endpoint=exc.endpoint or endpoint, status_code=exc.status_code, body=body
