@@ -273,6 +273,34 @@ def _raw_item(name: str, value: object) -> str:
     raise ValidationError(name, "must be a str, int, bool, Decimal or a sequence of them")
 
 
+# Endpoints where a repeated request can spend money or reach people, with the reads among
+# their commands: only a request naming one of those reads (and no acting command) may be
+# marked idempotent. Every ``send.php`` request may send (even ``cost=1`` is refused: use
+# `cost`, which is retried), every ``ping.php`` request notifies; ``jobs.php?add=1`` creates a
+# mailing that sends, ``users.php?pay=1`` moves money.
+_ONLY_READS_REPEAT: dict[str, frozenset[str]] = {
+    "send": frozenset(),
+    "ping": frozenset(),
+    "jobs": frozenset({"get", "get_all"}),
+    "users": frozenset({"get_stat", "get_stat_all"}),
+}
+_ACTING_COMMANDS = frozenset({"add", "chg", "del", "cancel", "pay"})
+
+
+def _check_repeatable(endpoint: str, fields: Mapping[str, str]) -> None:
+    """Refuse ``idempotent=True`` for a request whose repeat could spend money or act."""
+    reads = _ONLY_READS_REPEAT.get(endpoint)
+    if reads is None:
+        return
+    given = {name for name, value in fields.items() if value not in ("", "0")}
+    if not given & reads or given & _ACTING_COMMANDS:
+        raise ValidationError(
+            "idempotent",
+            f"cannot be True for this {endpoint} request: repeating it could spend money "
+            "or act twice",
+        )
+
+
 def raw_params(params: Mapping[str, object]) -> dict[str, str]:
     """Form fields for `AccountAPI.request`: values as text, None dropped, sequences joined,
     one trailing underscore dropped from a name (``del_=1`` sends ``del=1``).
@@ -389,6 +417,10 @@ class AccountAPI:
             endpoint: the name, e.g. ``"senders"`` for ``/sys/senders.php``.
             idempotent: whether a repeat is harmless, so failures that may have reached the
                 server are retried (default False: only never-sent requests are retried).
+                Refused where a repeat could spend money or reach people: any ``send``
+                (use `cost` for a retried price query) or ``ping`` request, and ``jobs`` or
+                ``users`` requests other than their reads (``get``/``get_all``,
+                ``get_stat``/``get_stat_all``) — ``jobs`` with ``add=1`` creates a mailing.
             **params: str, int, bool (``1``/``0``), Decimal, or a sequence of them (joined
                 by commas); None leaves a parameter out; a trailing underscore is dropped
                 from a name, for Python keywords (``del_=1``). Credentials, ``fmt`` and
@@ -398,12 +430,16 @@ class AccountAPI:
             The parsed JSON answer (``{"result": "OK"}`` for a bare ``OK``).
 
         Raises:
-            ValidationError: a bad endpoint name or parameter. ApiError: the error code's
+            ValidationError: a bad endpoint name or parameter, or ``idempotent=True`` where
+            it is refused (see above). ApiError: the error code's
             meaning on that endpoint. TransportError, ProtocolError: as for every call.
         """
         if not isinstance(endpoint, str) or not _ENDPOINT.fullmatch(endpoint):
             raise ValidationError("endpoint", "must be 1..40 of a-z and _ (e.g. 'senders')")
         if not isinstance(idempotent, bool):
             raise ValidationError("idempotent", "must be True or False")
-        text = await self._call(endpoint, raw_params(params), idempotent=idempotent)
+        fields = raw_params(params)
+        if idempotent:
+            _check_repeatable(endpoint, fields)
+        text = await self._call(endpoint, fields, idempotent=idempotent)
         return parse_raw(text, endpoint=endpoint)
