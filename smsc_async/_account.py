@@ -25,7 +25,13 @@ from ._decode_status import parse_status
 from ._decode_templates import parse_op_templates, parse_template_id, parse_templates
 from ._errors import ProtocolError, ValidationError
 from ._options import check_int, check_text
-from ._status import Balance, MessageStatus, check_status_pairs, status_params
+from ._status import (
+    STATUS_PAIRS_PER_REQUEST,
+    Balance,
+    MessageStatus,
+    check_status_pairs,
+    status_params,
+)
 from ._templates import (
     OperatorTemplateAddStatus,
     OperatorTemplateState,
@@ -90,25 +96,32 @@ class StatusArea:
     async def many(
         self, pairs: Iterable[tuple[int | str, str]], *, detail: int = 0, bot: bool = False
     ) -> builtins.list[MessageStatus]:
-        """The statuses of several messages in one request (a read, retried when safe).
+        """The statuses of several messages (reads, retried when safe).
+
+        A long list is asked in consecutive requests of at most 100 pairs each, one after
+        the other (so it holds one of the client's slots at a time).
 
         Args:
             pairs: (message id, recipient) pairs; none gives ``[]`` without a request.
             detail, bot: as for calling ``client.status`` itself.
 
         Returns:
-            One `MessageStatus` per row of the answer, in the server's order, each naming
-            its id and recipient.
+            One `MessageStatus` per row of the answers, request by request in the order the
+            pairs were given (within one request, in the server's order), each naming its
+            id and recipient.
 
         Raises:
-            As for calling ``client.status`` itself.
+            As for calling ``client.status`` itself; every pair is checked before the first
+            request, and an error in any request ends the call (rows already read are lost).
         """
         checked = check_status_pairs(pairs)
-        if not checked:
-            return []
-        params = status_params(checked, detail=detail, bot=bot, many=True)
-        text = await self._call("status", params, idempotent=True)
-        return parse_status(text, fmt=3, pairs=checked, detail=detail, many=True)
+        rows: builtins.list[MessageStatus] = []
+        for start in range(0, len(checked), STATUS_PAIRS_PER_REQUEST):
+            chunk = checked[start : start + STATUS_PAIRS_PER_REQUEST]
+            params = status_params(chunk, detail=detail, bot=bot, many=True)
+            text = await self._call("status", params, idempotent=True)
+            rows += parse_status(text, fmt=3, pairs=chunk, detail=detail, many=True)
+        return rows
 
     async def delete(self, id: int | str, phone: str) -> None:
         """Delete the record of message ``id`` to ``phone`` (``del=1``).

@@ -24,6 +24,7 @@ from ._errors import ValidationError
 from ._options import check_int, encode_phones
 
 __all__ = [
+    "STATUS_PAIRS_PER_REQUEST",
     "Balance",
     "MessageStatus",
     "StatusCode",
@@ -203,6 +204,10 @@ class Balance:
 # ------------------------------------------------------------------------- request encoding
 
 _MESSAGE_ID = re.compile(r"[A-Za-z0-9._-]{1,40}")
+
+STATUS_PAIRS_PER_REQUEST = 100
+"""The most (id, recipient) pairs asked in one ``status.php`` request. SMSC states no limit;
+100 keeps each request and its answer small (a ``detail=2`` row holds ~20 fields)."""
 
 
 def check_message_id(field: str, value: object) -> str:
