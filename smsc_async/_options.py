@@ -17,7 +17,7 @@ from typing import Any
 import attrs
 
 from ._errors import ValidationError
-from ._kind_prefix import refuse_prefix
+from ._kind_prefix import is_call_text, refuse_prefix
 
 __all__ = ["CallParams", "HourWindow", "Message", "Translit", "Voice"]
 
@@ -147,7 +147,8 @@ class Message:
             ``time`` given as a wall-clock time (a `datetime` or a ``DDMMYYhhmm`` string):
             the server then reads that wall-clock time in this zone. Needs ``sender``, as the
             line format ``sender,tz|phones:text`` has no place for a zone alone.
-        comment: a note kept in the account's history, neither sent nor billed.
+        comment: a note kept in the account's history, neither sent nor billed. Not for a
+            voice call (a ``__CALL__`` text): the server reads that tail as the call's ``param``.
     """
 
     phones: str | tuple[str, ...] = attrs.field(converter=_to_phones)
@@ -237,6 +238,8 @@ def _raw_time(field: str, value: str) -> str:
 # define what a valid message is. No rule text ever includes the value it rejects.
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+# What no message text may hold: C0 controls but tab and line breaks, DEL, C1 controls.
+_TEXT_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
 _PHONE = re.compile(r"\+?[0-9 ()-]+")
 _PHONE_FORMATTING = re.compile(r"[ ()-]")
@@ -245,11 +248,18 @@ _GROUP = re.compile(r"[Gg][0-9]{1,10}")
 _EMAIL = re.compile(r"[^\s@,;:|<>()\[\]\\\"]+@[^\s@,;:|<>()\[\]\\\"]+\.[^\s@,;:|<>()\[\]\\\".]+")
 _TELEGRAM = re.compile(r"@[A-Za-z0-9_]{1,64}|#[0-9]{1,20}")
 _SENDER_DIGITS = re.compile(r"\+?[0-9]{1,15}")
-_COMMENT_SEPARATOR = "\n~~~\n"
+_SENDER_NAME = re.compile(r"[\x20-\x7e]{1,11}")  # Latin letters, digits, space, ASCII symbols
+COMMENT_SEPARATOR = "\n~~~\n"
+CALL_COMMENT_RULE = "cannot be added to a voice call: SMSC reads it as the call's param"
 
 
 def check_text(field: str, value: object, max_length: int, *, single_line: bool = False) -> str:
-    """Return ``value`` if it is a non-blank string of at most ``max_length`` characters."""
+    """Return ``value`` if it is a non-blank string of at most ``max_length`` characters.
+
+    Control characters (NUL, BEL, ESC, DEL, C1 …) are refused: the server would send and
+    bill them, and a phone shows them as garbage or not at all. Tab and line breaks are
+    allowed unless ``single_line``.
+    """
     if not isinstance(value, str):
         raise ValidationError(field, "must be a string")
     if not value.strip():
@@ -258,8 +268,13 @@ def check_text(field: str, value: object, max_length: int, *, single_line: bool 
         raise ValidationError(field, f"must be at most {max_length} characters")
     if _SURROGATE.search(value):
         raise ValidationError(field, "must be valid Unicode (it holds a lone surrogate)")
-    if single_line and _CONTROL.search(value):
-        raise ValidationError(field, "must not contain control characters or line breaks")
+    if single_line:
+        if _CONTROL.search(value):
+            raise ValidationError(field, "must not contain control characters or line breaks")
+    elif _TEXT_CONTROL.search(value):
+        raise ValidationError(
+            field, "must not contain control characters (only tab and line breaks are allowed)"
+        )
     return value
 
 
@@ -275,15 +290,16 @@ def is_plain_phone(value: str) -> bool:
 def is_plain_text(value: str, max_length: int) -> bool:
     """Whether `check_text` would return ``value`` unchanged and no kind prefix can start it.
 
-    True only for a non-blank text of at most ``max_length`` characters without a lone
-    surrogate and without ``__`` anywhere (every kind prefix starts with ``__``). False means
-    "take the general path", not "invalid".
+    True only for a non-blank text of at most ``max_length`` characters, all of them
+    printable (no control character, line break or lone surrogate), without ``__`` anywhere
+    (every kind prefix starts with ``__``). False means "take the general path", not
+    "invalid".
     """
     return (
         0 < len(value) <= max_length
         and not value.isspace()
         and "__" not in value
-        and (value.isascii() or _SURROGATE.search(value) is None)
+        and value.isprintable()
     )
 
 
@@ -292,23 +308,36 @@ def with_comment(field: str, text: str, comment: object) -> str:
 
     The comment is not sent nor billed, so it does not count toward the text's 1000
     characters; it has its own limit of 1000. A text that already holds the separator
-    would make the server start the comment there, so the two cannot be combined.
+    would make the server start the comment there, so the two cannot be combined. A voice
+    call (a ``__CALL__`` text) takes no comment: the server reads what follows the separator
+    as the call's ``param``, and an invalid one resets every call setting.
     """
     if comment is None or comment == "":
         return text
-    if _COMMENT_SEPARATOR in text:
+    if is_call_text(text):
+        raise ValidationError(field, CALL_COMMENT_RULE)
+    if COMMENT_SEPARATOR in text:
         raise ValidationError(field, "cannot be added: the text already holds a \\n~~~\\n comment")
-    return text + _COMMENT_SEPARATOR + check_text(field, comment, 1000)
+    return text + COMMENT_SEPARATOR + check_text(field, comment, 1000)
 
 
-def check_sender(field: str, value: object, *, in_list: bool) -> str:
-    """A sender: at most 11 characters, up to 15 digits, or an e-mail address (e-mail sends).
+def check_sender(field: str, value: object, *, in_list: bool, email: bool = True) -> str:
+    """A sender name, number, or (``email``, for e-mail sends) address.
 
-    In a list line (``sender,tz|phones:text``) it must not hold ``,``, ``|`` or ``:``.
+    SMSC allows "English letters, digits, space and some symbols", at most 11 characters, or
+    up to 15 digits. The symbols are not listed, so any printable ASCII one is taken (the
+    server refuses an unregistered name anyway); a Cyrillic or other non-ASCII name, or a
+    control character, is refused. In a list line (``sender,tz|phones:text``) it must not
+    hold ``,``, ``|`` or ``:``.
     """
     sender = check_text(field, value, 254, single_line=True)
-    if not (len(sender) <= 11 or _SENDER_DIGITS.fullmatch(sender) or _EMAIL.fullmatch(sender)):
-        raise ValidationError(field, "must be at most 11 characters, 15 digits or an e-mail")
+    if not (
+        _SENDER_NAME.fullmatch(sender)
+        or _SENDER_DIGITS.fullmatch(sender)
+        or (email and _EMAIL.fullmatch(sender))
+    ):
+        rule = "must be at most 11 Latin letters, digits, spaces or ASCII symbols, or 15 digits"
+        raise ValidationError(field, rule + (" or an e-mail address" if email else ""))
     if in_list and any(char in sender for char in ",|:"):
         raise ValidationError(field, "must not contain , | or : in a list send")
     return sender
@@ -401,7 +430,7 @@ def list_line(field: str, message: object, *, nl: bool, zoned: bool) -> str:
         text = _list_text(f"{field}.text", text, nl=False)
         if message.comment:
             comment = _list_text(f"{field}.comment", message.comment, nl=False)
-            text += _COMMENT_SEPARATOR.replace("\n", "\\n") + comment
+            text += COMMENT_SEPARATOR.replace("\n", "\\n") + comment
     head = ""
     if message.sender is not None:
         head = check_sender(f"{field}.sender", message.sender, in_list=True)
