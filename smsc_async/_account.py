@@ -24,7 +24,7 @@ from ._decode_account import parse_balance, parse_ok, parse_raw
 from ._decode_status import parse_status
 from ._decode_templates import parse_op_templates, parse_template_id, parse_templates
 from ._errors import ProtocolError, ValidationError
-from ._options import check_int, check_text
+from ._options import check_int
 from ._status import (
     STATUS_PAIRS_PER_REQUEST,
     Balance,
@@ -43,6 +43,7 @@ from ._templates import (
     template_fields,
     template_id,
 )
+from ._text_checks import check_text
 
 __all__ = ["AccountAPI", "OperatorTemplatesArea", "StatusArea", "TemplatesArea", "raw_params"]
 

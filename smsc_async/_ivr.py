@@ -37,7 +37,8 @@ from typing import ClassVar, TypeAlias
 import attrs
 
 from ._errors import ValidationError
-from ._options import check_int, check_sender
+from ._options import check_int
+from ._text_checks import check_sender
 
 __all__ = [
     "IvrAction",

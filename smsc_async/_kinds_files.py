@@ -32,15 +32,8 @@ from ._encode import encode_send
 from ._errors import ValidationError
 from ._files import MIB, Attachment
 from ._ivr import IvrMenu
-from ._options import (
-    _EMAIL,
-    CALL_COMMENT_RULE,
-    COMMENT_SEPARATOR,
-    CallParams,
-    HourWindow,
-    Translit,
-    Voice,
-)
+from ._options import CallParams, HourWindow, Translit, Voice
+from ._text_checks import CALL_COMMENT_RULE, COMMENT_SEPARATOR, EMAIL
 from ._viber import ViberButton, ViberMedia, compose_viber
 
 if TYPE_CHECKING:
@@ -156,7 +149,7 @@ def _email_recipients(recipients: str | Iterable[str]) -> str | tuple[str, ...]:
         value = tuple(recipients)
         items = value
     for number, item in enumerate(items, 1):
-        if not isinstance(item, str) or not _EMAIL.fullmatch(item.strip()):
+        if not isinstance(item, str) or not EMAIL.fullmatch(item.strip()):
             raise ValidationError("recipients", f"recipient {number}: not an e-mail address")
     return value
 
@@ -298,7 +291,7 @@ class FileMessageKinds:
                 large files, …), before anything is sent. Others as for `AsyncClient.send`.
         """
         _only(options, EmailOptions.__optional_keys__, "send_email")
-        if not isinstance(sender, str) or not _EMAIL.fullmatch(sender):
+        if not isinstance(sender, str) or not EMAIL.fullmatch(sender):
             raise ValidationError("sender", "must be an e-mail address")
         if not isinstance(unsubscribe_link, bool):
             raise ValidationError("unsubscribe_link", "must be True or False")

@@ -21,7 +21,8 @@ from typing import Any
 import attrs
 
 from ._errors import ValidationError
-from ._options import check_int, encode_phones
+from ._options import check_int
+from ._text_checks import encode_phones
 
 __all__ = [
     "STATUS_PAIRS_PER_REQUEST",

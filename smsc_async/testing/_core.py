@@ -31,6 +31,7 @@ from ._endpoints import handle_balance, handle_status
 from ._endpoints_templates import handle_op_templates, handle_ping, handle_templates
 from ._rules import normalize_bot_recipient, normalize_email, normalize_phone
 from ._send import handle_send
+from ._send_parse import NlRecords
 from ._state import Account, LedgerEntry, Limits, MessageKind, PingEvent, StatusChange
 from ._state import default_clock as _default_clock
 from ._state_server import Context, ServerState
@@ -94,6 +95,8 @@ class FakeSMSC:
         latency: seconds each authenticated request takes (``anyio.sleep``), so concurrency
             can build up. Adjustable at any time through the ``latency`` attribute.
         limits: the rate rules; default `Limits()`. Adjustable through ``limits``.
+        nl_records: which ``list`` lines start a message in ``nl=1`` mode, which SMSC does
+            not document (see `NlRecords`); default `NlRecords.PHONE_CHARS`.
 
     Safe to call `handle` from many tasks, and from a server thread while tests read
     ``ledger`` from another: state changes happen under a short-held lock, never across an
@@ -106,11 +109,12 @@ class FakeSMSC:
         clock: Callable[[], float] | None = None,
         latency: float = 0.0,
         limits: Limits | None = None,
+        nl_records: NlRecords = NlRecords.PHONE_CHARS,
     ) -> None:
         self.clock: Callable[[], float] = clock or _default_clock
         self.latency = latency
         self.limits = limits or Limits()
-        self._state = ServerState(limits=self.limits)
+        self._state = ServerState(limits=self.limits, nl_records=NlRecords(nl_records))
         self.requests: list[RequestRecord] = []
         """Every API request answered, oldest first."""
 
