@@ -18,6 +18,7 @@ import attrs
 
 from ._errors import ValidationError
 from ._kind_prefix import refuse_prefix
+from ._masking import mask_recipients, mask_text
 from ._text_checks import (
     COMMENT_SEPARATOR,
     check_sender,
@@ -158,13 +159,16 @@ class Message:
             line format ``sender,tz|phones:text`` has no place for a zone alone.
         comment: a note kept in the account's history, neither sent nor billed. Not for a
             voice call (a ``__CALL__`` text): the server reads that tail as the call's ``param``.
+
+    ``repr`` masks the recipients and shows the text and comment as their lengths (a text
+    may be a one-time code); the attributes hold them as given.
     """
 
-    phones: str | tuple[str, ...] = attrs.field(converter=_to_phones)
-    text: str
+    phones: str | tuple[str, ...] = attrs.field(converter=_to_phones, repr=mask_recipients)
+    text: str = attrs.field(repr=mask_text)
     sender: str | None = attrs.field(default=None, kw_only=True)
     tz: int | None = attrs.field(default=None, kw_only=True)
-    comment: str | None = attrs.field(default=None, kw_only=True)
+    comment: str | None = attrs.field(default=None, kw_only=True, repr=mask_text)
 
 
 # --------------------------------------------------------------------------- time values
