@@ -18,13 +18,16 @@ from smsc_async import (
     MessageStatus,
     NotSentOutcome,
     PhoneReport,
+    Prefix,
     RejectedOutcome,
     SendResult,
     SentOutcome,
     StatusCode,
     UnknownOutcome,
     ValidationError,
+    prefixed,
 )
+from smsc_async._encode import encode_send, encode_send_list
 from smsc_async._masking import mask_recipient
 from smsc_async.testing import FakeSMSC
 
@@ -145,3 +148,22 @@ async def test_what_the_client_returns_is_masked(client: AsyncClient) -> None:
         assert_clean(outcome.error)
         assert_clean(str(outcome.error))
     assert_clean(job.summary())
+
+
+def test_validation_errors_name_no_text_and_no_phone() -> None:
+    refusals = [
+        lambda: encode_send(PHONE, TEXT + "\x00", {}),
+        lambda: encode_send(PHONE, TEXT, {"comment": TEXT + "\x1b"}),
+        lambda: encode_send(PHONE, prefixed(Prefix.CALL, TEXT), {"comment": TEXT}),
+        lambda: encode_send(PHONE + "x", TEXT, {}),
+        lambda: encode_send(PHONE, TEXT, {"sender": "Код 482913"}),
+        lambda: encode_send_list([Message(PHONE, f"{TEXT}\n{PHONE}: more")], {"nl": True}),
+        lambda: encode_send_list([Message(PHONE, f"{TEXT}\n10:30 {TEXT}")], {"nl": True}),
+        lambda: encode_send_list([Message("alex.smith@example.com", TEXT)], {"nl": True}),
+        lambda: prefixed(Prefix.CALL, f"{TEXT}\n~~~\n{TEXT}"),
+    ]
+    for refuse in refusals:
+        with pytest.raises(ValidationError) as caught:
+            refuse()
+        assert_clean(str(caught.value))
+        assert_clean(caught.value.args)
