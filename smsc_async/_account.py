@@ -291,14 +291,16 @@ def _raw_item(name: str, value: object) -> str:
 # their commands: only a request naming one of those reads (and no acting command) may be
 # marked idempotent. Every ``send.php`` request may send (even ``cost=1`` is refused: use
 # `cost`, which is retried), every ``ping.php`` request notifies; ``jobs.php?add=1`` creates a
-# mailing that sends, ``users.php?pay=1`` moves money.
+# mailing that sends, ``users.php?pay=1`` moves money, ``senders.php?send_code=1`` sends an SMS
+# with a confirmation code.
 _ONLY_READS_REPEAT: dict[str, frozenset[str]] = {
     "send": frozenset(),
     "ping": frozenset(),
     "jobs": frozenset({"get", "get_all"}),
     "users": frozenset({"get_stat", "get_stat_all"}),
+    "senders": frozenset({"get"}),
 }
-_ACTING_COMMANDS = frozenset({"add", "chg", "del", "cancel", "pay"})
+_ACTING_COMMANDS = frozenset({"add", "chg", "del", "cancel", "pay", "send_code", "check_code"})
 
 
 def _check_repeatable(endpoint: str, fields: Mapping[str, str]) -> None:
@@ -432,9 +434,10 @@ class AccountAPI:
             idempotent: whether a repeat is harmless, so failures that may have reached the
                 server are retried (default False: only never-sent requests are retried).
                 Refused where a repeat could spend money or reach people: any ``send``
-                (use `cost` for a retried price query) or ``ping`` request, and ``jobs`` or
-                ``users`` requests other than their reads (``get``/``get_all``,
-                ``get_stat``/``get_stat_all``) — ``jobs`` with ``add=1`` creates a mailing.
+                (use `cost` for a retried price query) or ``ping`` request, and ``jobs``,
+                ``users`` or ``senders`` requests other than their reads (``get``/``get_all``,
+                ``get_stat``/``get_stat_all``, ``get``) — ``jobs`` with ``add=1`` creates a
+                mailing, ``senders`` with ``send_code=1`` sends an SMS.
             **params: str, int, bool (``1``/``0``), Decimal, or a sequence of them (joined
                 by commas); None leaves a parameter out; a trailing underscore is dropped
                 from a name, for Python keywords (``del_=1``). Credentials, ``fmt`` and

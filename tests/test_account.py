@@ -280,6 +280,8 @@ async def test_raw_request_is_not_retried_unless_idempotent(
         ("jobs", {"cancel": 1, "id": 1}),
         ("jobs", {}),
         ("users", {"pay": 1, "user": "sub", "sum": 100}),
+        ("senders", {"send_code": 1, "sender": "79990000000"}),
+        ("senders", {"get": 1, "send_code": 1, "sender": "79990000000"}),
     ],
 )
 async def test_raw_request_refuses_idempotent_for_what_spends_or_acts(
@@ -293,7 +295,12 @@ async def test_raw_request_refuses_idempotent_for_what_spends_or_acts(
 
 @pytest.mark.parametrize(
     ("endpoint", "params"),
-    [("jobs", {"get": 1, "id": 1}), ("jobs", {"get_all": 1}), ("users", {"get_stat": 1})],
+    [
+        ("jobs", {"get": 1, "id": 1}),
+        ("jobs", {"get_all": 1}),
+        ("users", {"get_stat": 1}),
+        ("senders", {"get": 1}),
+    ],
 )
 async def test_raw_request_allows_idempotent_reads_of_acting_endpoints(
     client: AsyncClient, faults: FaultPlan, endpoint: str, params: dict[str, object]
