@@ -127,11 +127,20 @@ class HttpRequest:
 
 @attrs.frozen(kw_only=True, repr=False)
 class HttpResponse:
-    """The status, declared content type and full body of an answer."""
+    """The status, declared content type and full body of an answer.
+
+    Attributes:
+        status: the HTTP status code.
+        content: the whole body.
+        content_type: the ``Content-Type`` header, if any.
+        retry_after: the ``Retry-After`` header as sent, if any. The client reads it only on
+            429 and 503 answers, so a transport may leave it out of every other answer.
+    """
 
     status: int
     content: bytes
     content_type: str | None = None
+    retry_after: str | None = None
 
     def __repr__(self) -> str:
         return f"HttpResponse(status={self.status}, content=<{len(self.content)} bytes>)"
