@@ -1,4 +1,8 @@
-"""`AsyncClient`: one connection pool, one limiter, and the money-safe call path."""
+"""`AsyncClient`: construction, lifecycle and the typed calls.
+
+Every call goes through the money-safe call path of `smsc_async._callpath` (retries,
+deadlines, the limiter, the errors a failure means), mixed in as `CallPath`.
+"""
 
 from __future__ import annotations
 

@@ -179,7 +179,11 @@ class InsufficientFundsError(ApiError):
 
 
 class IpBlockedError(ApiError):
-    """Error 4: this IP is temporarily blocked after frequent erroneous requests. Wait."""
+    """Error 4: this IP is temporarily blocked after frequent erroneous requests. Wait.
+
+    After one, the client itself raises it, without sending anything, for its
+    ``ip_block_cooloff`` seconds (its description then says the refusal is local).
+    """
 
 
 class InvalidDateError(ApiError):

@@ -180,6 +180,10 @@ class Transport(Protocol):
     async def request(self, request: HttpRequest, timeouts: Timeouts) -> HttpResponse:
         """POST ``request`` and return the whole answer.
 
+        When cancelled, the connection must be closed or back in the pool before the
+        cancellation propagates. (The client does not reuse the request's slot at once
+        anyway: the server may still be working on a request whose client went away.)
+
         Raises:
             RequestNotSent: nothing was sent.
             ExchangeFailed: something may have been sent.
