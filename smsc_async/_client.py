@@ -265,13 +265,13 @@ class AsyncClient(CallPath, AccountAPI, MessageKinds, FileMessageKinds, BulkSend
         if self._closed:
             return
         self._closed = True
-        self._slots.release_all()
         if self._loop is not None and current_loop() is not self._loop:
             logger.warning(
                 "AsyncClient.aclose() called from another event loop than the one it ran "
                 "in; its connections are left to be dropped with that loop"
             )
             return
+        self._slots.release_all()
         with anyio.CancelScope(shield=True):
             await self._transport.aclose()
 
