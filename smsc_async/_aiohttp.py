@@ -245,10 +245,14 @@ class AiohttpTransport:
                 timeout=timeout,
             ) as response:
                 content = await response.read()
+                status = response.status
                 return HttpResponse(
-                    status=response.status,
+                    status=status,
                     content=content,
                     content_type=response.headers.get("Content-Type"),
+                    retry_after=(
+                        response.headers.get("Retry-After") if status in (429, 503) else None
+                    ),
                 )
         except self._not_sent as exc:
             failure: Exception = RequestNotSent(failure_text(exc, request.body))

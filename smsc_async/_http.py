@@ -170,10 +170,12 @@ class HttpxTransport:
         except httpx2.HTTPError as exc:
             failure = ExchangeFailed(failure_text(exc, request.body))
         else:
+            status = response.status_code
             return HttpResponse(
-                status=response.status_code,
+                status=status,
                 content=response.content,
                 content_type=response.headers.get("content-type"),
+                retry_after=response.headers.get("retry-after") if status in (429, 503) else None,
             )
         # Raised here, outside the except blocks, so no exception chain keeps the body.
         raise failure

@@ -7,6 +7,10 @@ they would from a broken network or server: delays, bodies dripped byte by byte,
 reset with no answer (an RST, through the server's socket), bodies cut short after a larger
 Content-Length was declared, and substitute answers (HTTP errors, HTML, SMSC errors).
 
+A client that disconnects while its request is being handled cancels ``fake.handle``; the
+emulator then plays the server it is set to be (`FakeSMSC`'s ``abandoned``: finish the
+request anyway, or drop it).
+
 Dropping a connection is not part of ASGI. The app reaches the socket through the server's
 ``send`` callable (uvicorn's request cycle keeps its asyncio transport there); under a server
 that exposes no transport it raises `ConnectionAbortedError`, which servers turn into a closed
@@ -57,7 +61,13 @@ class FakeASGIApp:
             return  # the client left before sending its whole request
         request = _to_fake_request(scope, body)
         fault = self.faults.pick(request) if self.faults is not None else None
-        outcome = await enact(fault, request, self.fake.handle)
+        outcome = None
+        async with anyio.create_task_group() as group:
+            group.start_soon(_cancel_on_disconnect, receive, group.cancel_scope)
+            outcome = await enact(fault, request, self.fake.handle)
+            group.cancel_scope.cancel()
+        if outcome is None:
+            return  # the client left while its request was handled
         await _deliver(outcome, receive, send)
 
 
@@ -114,7 +124,7 @@ async def _send_body(outcome: Outcome, answer: FakeResponse, send: Send) -> bool
     """Send status, headers and body; False when the body was cut (the caller closes)."""
     body = answer.body
     declared = len(body) if outcome.cut_at is None else max(len(body), outcome.cut_at + 1)
-    await send(_start(answer, declared))
+    await send(_start(answer, declared, outcome.retry_after))
     if outcome.cut_at is not None:
         await send(
             {"type": "http.response.body", "body": body[: outcome.cut_at], "more_body": True}
@@ -129,11 +139,13 @@ async def _send_body(outcome: Outcome, answer: FakeResponse, send: Send) -> bool
     return True
 
 
-def _start(answer: FakeResponse, length: int) -> Message:
+def _start(answer: FakeResponse, length: int, retry_after: str | None) -> Message:
     headers = [
         (b"content-type", answer.content_type.encode("latin-1")),
         (b"content-length", str(length).encode()),
     ]
+    if retry_after is not None:
+        headers.append((b"retry-after", retry_after.encode("latin-1")))
     return {"type": "http.response.start", "status": answer.status, "headers": headers}
 
 

@@ -6,7 +6,11 @@ returns the answer. Injected faults become what a real client would observe over
 * refused connection → `RequestNotSent` (nothing was sent);
 * connection dropped (before or after processing), an answer cut short, or a wait between two
   reads longer than ``Timeouts.read`` (latency, drip) → `ExchangeFailed`;
-* HTTP error statuses, HTML pages, malformed bodies and SMSC error answers → an `HttpResponse`.
+* HTTP error statuses (with their ``Retry-After``), HTML pages, malformed bodies and SMSC
+  error answers → an `HttpResponse`.
+
+A cancelled call cancels the emulator's ``handle`` where it is, which the emulator takes as
+its client going away (see `FakeSMSC`'s ``abandoned``).
 
 Waits are real ``anyio.sleep`` calls, so a client's overall deadline cancels them like it
 would cancel a slow socket read.
@@ -124,7 +128,12 @@ async def _deliver(outcome: Outcome, timeouts: Timeouts) -> HttpResponse:
             f"connection closed after {outcome.cut_at} of {len(answer.body)} body bytes "
             "(injected fault)"
         )
-    return HttpResponse(status=answer.status, content=answer.body, content_type=answer.content_type)
+    return HttpResponse(
+        status=answer.status,
+        content=answer.body,
+        content_type=answer.content_type,
+        retry_after=outcome.retry_after,
+    )
 
 
 async def _wait(seconds: float, read_timeout: float) -> None:
