@@ -40,6 +40,7 @@ from ._errors import (
     TransportError,
     UndeliverableError,
     ValidationError,
+    WrongEventLoopError,
 )
 from ._files import Attachment, AttachmentError, BinaryReadable
 from ._ivr import IvrAction, IvrCommand, IvrForward, IvrItem, IvrMenu, IvrRecord, IvrSms
@@ -166,6 +167,7 @@ __all__ = [
     "ViberMedia",
     "ViberOptions",
     "Voice",
+    "WrongEventLoopError",
     "__version__",
     "file_marker",
     "prefixed",

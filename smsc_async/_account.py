@@ -24,8 +24,14 @@ from ._decode_account import parse_balance, parse_ok, parse_raw
 from ._decode_status import parse_status
 from ._decode_templates import parse_op_templates, parse_template_id, parse_templates
 from ._errors import ProtocolError, ValidationError
-from ._options import check_int, check_text
-from ._status import Balance, MessageStatus, check_status_pairs, status_params
+from ._options import check_int
+from ._status import (
+    STATUS_PAIRS_PER_REQUEST,
+    Balance,
+    MessageStatus,
+    check_status_pairs,
+    status_params,
+)
 from ._templates import (
     OperatorTemplateAddStatus,
     OperatorTemplateState,
@@ -37,6 +43,7 @@ from ._templates import (
     template_fields,
     template_id,
 )
+from ._text_checks import check_text
 
 __all__ = ["AccountAPI", "OperatorTemplatesArea", "StatusArea", "TemplatesArea", "raw_params"]
 
@@ -90,25 +97,32 @@ class StatusArea:
     async def many(
         self, pairs: Iterable[tuple[int | str, str]], *, detail: int = 0, bot: bool = False
     ) -> builtins.list[MessageStatus]:
-        """The statuses of several messages in one request (a read, retried when safe).
+        """The statuses of several messages (reads, retried when safe).
+
+        A long list is asked in consecutive requests of at most 100 pairs each, one after
+        the other (so it holds one of the client's slots at a time).
 
         Args:
             pairs: (message id, recipient) pairs; none gives ``[]`` without a request.
             detail, bot: as for calling ``client.status`` itself.
 
         Returns:
-            One `MessageStatus` per row of the answer, in the server's order, each naming
-            its id and recipient.
+            One `MessageStatus` per row of the answers, request by request in the order the
+            pairs were given (within one request, in the server's order), each naming its
+            id and recipient.
 
         Raises:
-            As for calling ``client.status`` itself.
+            As for calling ``client.status`` itself; every pair is checked before the first
+            request, and an error in any request ends the call (rows already read are lost).
         """
         checked = check_status_pairs(pairs)
-        if not checked:
-            return []
-        params = status_params(checked, detail=detail, bot=bot, many=True)
-        text = await self._call("status", params, idempotent=True)
-        return parse_status(text, fmt=3, pairs=checked, detail=detail, many=True)
+        rows: builtins.list[MessageStatus] = []
+        for start in range(0, len(checked), STATUS_PAIRS_PER_REQUEST):
+            chunk = checked[start : start + STATUS_PAIRS_PER_REQUEST]
+            params = status_params(chunk, detail=detail, bot=bot, many=True)
+            text = await self._call("status", params, idempotent=True)
+            rows += parse_status(text, fmt=3, pairs=chunk, detail=detail, many=True)
+        return rows
 
     async def delete(self, id: int | str, phone: str) -> None:
         """Delete the record of message ``id`` to ``phone`` (``del=1``).
@@ -273,6 +287,36 @@ def _raw_item(name: str, value: object) -> str:
     raise ValidationError(name, "must be a str, int, bool, Decimal or a sequence of them")
 
 
+# Endpoints where a repeated request can spend money or reach people, with the reads among
+# their commands: only a request naming one of those reads (and no acting command) may be
+# marked idempotent. Every ``send.php`` request may send (even ``cost=1`` is refused: use
+# `cost`, which is retried), every ``ping.php`` request notifies; ``jobs.php?add=1`` creates a
+# mailing that sends, ``users.php?pay=1`` moves money, ``senders.php?send_code=1`` sends an SMS
+# with a confirmation code.
+_ONLY_READS_REPEAT: dict[str, frozenset[str]] = {
+    "send": frozenset(),
+    "ping": frozenset(),
+    "jobs": frozenset({"get", "get_all"}),
+    "users": frozenset({"get_stat", "get_stat_all"}),
+    "senders": frozenset({"get"}),
+}
+_ACTING_COMMANDS = frozenset({"add", "chg", "del", "cancel", "pay", "send_code", "check_code"})
+
+
+def _check_repeatable(endpoint: str, fields: Mapping[str, str]) -> None:
+    """Refuse ``idempotent=True`` for a request whose repeat could spend money or act."""
+    reads = _ONLY_READS_REPEAT.get(endpoint)
+    if reads is None:
+        return
+    given = {name for name, value in fields.items() if value not in ("", "0")}
+    if not given & reads or given & _ACTING_COMMANDS:
+        raise ValidationError(
+            "idempotent",
+            f"cannot be True for this {endpoint} request: repeating it could spend money "
+            "or act twice",
+        )
+
+
 def raw_params(params: Mapping[str, object]) -> dict[str, str]:
     """Form fields for `AccountAPI.request`: values as text, None dropped, sequences joined,
     one trailing underscore dropped from a name (``del_=1`` sends ``del=1``).
@@ -389,6 +433,11 @@ class AccountAPI:
             endpoint: the name, e.g. ``"senders"`` for ``/sys/senders.php``.
             idempotent: whether a repeat is harmless, so failures that may have reached the
                 server are retried (default False: only never-sent requests are retried).
+                Refused where a repeat could spend money or reach people: any ``send``
+                (use `cost` for a retried price query) or ``ping`` request, and ``jobs``,
+                ``users`` or ``senders`` requests other than their reads (``get``/``get_all``,
+                ``get_stat``/``get_stat_all``, ``get``) — ``jobs`` with ``add=1`` creates a
+                mailing, ``senders`` with ``send_code=1`` sends an SMS.
             **params: str, int, bool (``1``/``0``), Decimal, or a sequence of them (joined
                 by commas); None leaves a parameter out; a trailing underscore is dropped
                 from a name, for Python keywords (``del_=1``). Credentials, ``fmt`` and
@@ -398,12 +447,16 @@ class AccountAPI:
             The parsed JSON answer (``{"result": "OK"}`` for a bare ``OK``).
 
         Raises:
-            ValidationError: a bad endpoint name or parameter. ApiError: the error code's
+            ValidationError: a bad endpoint name or parameter, or ``idempotent=True`` where
+            it is refused (see above). ApiError: the error code's
             meaning on that endpoint. TransportError, ProtocolError: as for every call.
         """
         if not isinstance(endpoint, str) or not _ENDPOINT.fullmatch(endpoint):
             raise ValidationError("endpoint", "must be 1..40 of a-z and _ (e.g. 'senders')")
         if not isinstance(idempotent, bool):
             raise ValidationError("idempotent", "must be True or False")
-        text = await self._call(endpoint, raw_params(params), idempotent=idempotent)
+        fields = raw_params(params)
+        if idempotent:
+            _check_repeatable(endpoint, fields)
+        text = await self._call(endpoint, fields, idempotent=idempotent)
         return parse_raw(text, endpoint=endpoint)

@@ -299,14 +299,18 @@ class AiohttpTransport:
                     content: bytes | None = await response.read()  # at most `length` bytes
                 else:
                     content = await _read(response, limit)
+                status = response.status
                 if content is not None:
                     return HttpResponse(
-                        status=response.status,
+                        status=status,
                         content=content,
                         content_type=response.headers.get("Content-Type"),
+                        retry_after=(
+                            response.headers.get("Retry-After") if status in (429, 503) else None
+                        ),
                     )
                 response.close()  # drop the connection with the rest of the answer unread
-                failure: Exception = too_large(request, response.status, limit)
+                failure: Exception = too_large(request, status, limit)
         except self._not_sent as exc:
             failure = RequestNotSent(failure_text(exc, request.body))
         except asyncio.CancelledError:

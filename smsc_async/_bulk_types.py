@@ -26,6 +26,7 @@ from typing import Any
 import attrs
 
 from ._errors import SmscError
+from ._masking import mask_recipients
 from ._options import Message
 from ._results import PhoneReport
 
@@ -163,7 +164,7 @@ class UnknownOutcome:
     index: int
     message: Message
     request_id: str
-    recipients: tuple[str, ...]
+    recipients: tuple[str, ...] = attrs.field(repr=mask_recipients)
     started_at: float
     error: SmscError | None = None
     ended_at: float | None = None

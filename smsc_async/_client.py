@@ -1,30 +1,29 @@
-"""`AsyncClient`: one connection pool, one limiter, and the money-safe call path."""
+"""`AsyncClient`: construction, lifecycle and the typed calls.
+
+Every call goes through the money-safe call path of `smsc_async._callpath` (retries,
+deadlines, the limiter, the errors a failure means), mixed in as `CallPath`.
+"""
 
 from __future__ import annotations
 
 import logging
+import math
 import os
-import random
-import time
-from collections.abc import Awaitable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from time import monotonic
 from types import TracebackType
-from typing import TYPE_CHECKING, NoReturn, TypeVar
+from typing import TYPE_CHECKING
 
 import anyio
 
 from ._account import AccountAPI
+from ._attempt import Slots
 from ._bulk import BulkSending
-from ._decode import decode_text
+from ._callpath import CallPath, current_loop, wrong_loop
 from ._decode_send import parse_send
 from ._encode import encode_send, encode_send_list, form_body
-from ._errors import (
-    ClientClosedError,
-    ConfigurationError,
-    NotSentError,
-    OutcomeUnknownError,
-    ProtocolError,
-)
-from ._files import Attachment, MultipartBody, form_fields
+from ._errors import ClientClosedError, ConfigurationError
+from ._files import Attachment
 from ._http import coerce_transport
 from ._kinds import MessageKinds
 from ._kinds_files import FileMessageKinds
@@ -32,29 +31,25 @@ from ._options import Message
 from ._redact import watch as watch_credentials
 from ._results import CostResult, SendResult
 from ._retry import RetryPolicy
-from ._transport import (
-    ExchangeFailed,
-    HttpRequest,
-    HttpResponse,
-    RequestNotSent,
-    Timeouts,
-    deadline_transport,
-)
+from ._transport import Timeouts, deadline_transport
 
 if TYPE_CHECKING:
+    from anyio.abc import AsyncBackend
     from typing_extensions import Self, Unpack
 
     from ._encode import SendOptions
     from ._http import TransportLike
 
-__all__ = ["MAX_CONCURRENCY", "AsyncClient"]
-
-T = TypeVar("T")
+__all__ = ["DEFAULT_IP_BLOCK_COOLOFF", "MAX_CONCURRENCY", "AsyncClient"]
 
 logger = logging.getLogger("smsc_async")
 
 #: SMSC answers error 9 to the 15th concurrent request of one login, so 14 is the ceiling.
 MAX_CONCURRENCY = 14
+
+#: Seconds the client sends nothing after SMSC answered error 4 (this IP is blocked).
+DEFAULT_IP_BLOCK_COOLOFF = 60.0
+
 
 # Every request asks for UTF-8 and JSON: the server's defaults (windows-1251, plain text)
 # lose characters and are the hardest format to parse.
@@ -109,11 +104,24 @@ def _check_base_url(base_url: str, allow_http: bool) -> str:
     return url
 
 
-class AsyncClient(AccountAPI, MessageKinds, FileMessageKinds, BulkSending):
+class AsyncClient(CallPath, AccountAPI, MessageKinds, FileMessageKinds, BulkSending):
     """An async client for the SMSC.ru HTTP API, safe to share across tasks.
 
     One client holds one connection pool and one limiter: create it once (e.g. in your app's
-    lifespan), share it, and close it with ``async with`` or `aclose`.
+    lifespan), share it, and close it with ``async with`` or `aclose`. A client belongs to the
+    event loop it first makes a request in; a call from any other loop (a second
+    ``asyncio.run``, a ``trio.run`` after it) raises `WrongEventLoopError` before anything is
+    sent.
+
+    Every call raises only `SmscError` subclasses (cancellation aside): even an exception a
+    transport should never raise becomes `OutcomeUnknownError` once the request was handed
+    to it, `NotSentError` before.
+
+    The cap of concurrent requests is kept at the server, not only in the client: a request
+    the client stops waiting for (cancelled, or timed out) after it may have been written keeps
+    its slot for ``timeouts.read`` seconds more, because SMSC may still be processing it and
+    counts it against the 14 until it is done. ``limiter.borrowed_tokens`` includes such
+    slots; each is logged (with the message id) when it is parked.
 
     Args:
         login: account login (with ``password``).
@@ -122,7 +130,8 @@ class AsyncClient(AccountAPI, MessageKinds, FileMessageKinds, BulkSending):
             ``SMSC_LOGIN``/``SMSC_PASSWORD``/``SMSC_API_KEY`` environment variables are read.
         base_url: ``https://smsc.ru`` or a regional mirror (``https://smsc.kz``, …).
         allow_http: permit a plain ``http://`` base URL (for a local emulator only).
-        timeouts: connect/read/write limits per attempt and a deadline per call.
+        timeouts: connect/read/write limits per attempt, a deadline per call and a bound on
+            waiting for a free slot (see `Timeouts`).
         max_concurrency: requests in flight at once, 1..14 (SMSC rejects the 15th).
         retry: how often and how patiently calls that are safe to retry are retried.
         transport: an ``httpx2.AsyncClient`` (never closed by this client), any
@@ -135,6 +144,10 @@ class AsyncClient(AccountAPI, MessageKinds, FileMessageKinds, BulkSending):
             ``HTTP_PROXY``/``HTTPS_PROXY``/``ALL_PROXY``/``NO_PROXY`` environment variables
             decide. For the transports the client builds (not with an ``httpx2`` client or
             transport, which have their own).
+        ip_block_cooloff: seconds to send nothing after SMSC answered error 4 (this IP is
+            blocked after frequent erroneous requests), since every further request would
+            prolong the block. Meanwhile calls raise `IpBlockedError` at once, without any
+            network I/O, its description saying the refusal is local. 0 disables it.
 
     Raises:
         ConfigurationError: missing or conflicting credentials, an unusable URL or limit.
@@ -145,10 +158,11 @@ class AsyncClient(AccountAPI, MessageKinds, FileMessageKinds, BulkSending):
         "_auth_kind",
         "_base_url",
         "_closed",
-        "_limiter",
+        "_cooloff",
         "_max_concurrency",
         "_redactor",
         "_retry",
+        "_slots",
         "_timed",
         "_timeouts",
         "_transport",
@@ -168,7 +182,9 @@ class AsyncClient(AccountAPI, MessageKinds, FileMessageKinds, BulkSending):
         transport: TransportLike | None = None,
         max_response_bytes: int | None = None,
         proxy: str | None = None,
+        ip_block_cooloff: float = DEFAULT_IP_BLOCK_COOLOFF,
     ) -> None:
+        self._closed = False
         self._auth = _credentials_body(login, password, api_key)
         # Errors built while this client exists have its credentials replaced by ***.
         self._redactor = watch_credentials(self._auth)
@@ -183,9 +199,17 @@ class AsyncClient(AccountAPI, MessageKinds, FileMessageKinds, BulkSending):
                 f"max_concurrency must be an int from 1 to {MAX_CONCURRENCY} "
                 "(SMSC rejects the 15th concurrent request of a login)"
             )
+        if (
+            isinstance(ip_block_cooloff, bool)
+            or not isinstance(ip_block_cooloff, (int, float))
+            or not 0 <= ip_block_cooloff < math.inf
+        ):
+            raise ConfigurationError("ip_block_cooloff must be a number of seconds >= 0")
         self._max_concurrency = max_concurrency
         self._timeouts = timeouts if timeouts is not None else Timeouts()
         self._retry = retry if retry is not None else RetryPolicy()
+        self._cooloff = float(ip_block_cooloff)
+        self._blocked_until = 0.0  # monotonic time the IP block cool-off ends; 0: none
         self._transport = coerce_transport(
             transport,
             max_connections=max_concurrency,
@@ -194,14 +218,19 @@ class AsyncClient(AccountAPI, MessageKinds, FileMessageKinds, BulkSending):
         )
         # Set when the transport bounds a whole attempt itself (no cancel scope needed).
         self._timed = deadline_transport(self._transport)
-        # Created on first use, inside the event loop that will use it.
-        self._limiter: anyio.CapacityLimiter | None = None
-        self._closed = False
+        self._slots = Slots(max_concurrency)
+        # The event loop of the first request (anyio's backend and native loop token, the
+        # loop itself on asyncio), then fixed: asking the backend directly is cheaper.
+        self._backend: type[AsyncBackend] | None = None
+        self._loop: object = None
 
     def __repr__(self) -> str:
+        # getattr: a debugger or a traceback may show a client whose __init__ raised.
         return (
-            f"AsyncClient(base_url={self._base_url!r}, auth={self._auth_kind}, "
-            f"max_concurrency={self._max_concurrency}, closed={self._closed})"
+            f"AsyncClient(base_url={getattr(self, '_base_url', None)!r}, "
+            f"auth={getattr(self, '_auth_kind', None)}, "
+            f"max_concurrency={getattr(self, '_max_concurrency', None)}, "
+            f"closed={getattr(self, '_closed', None)})"
         )
 
     @property
@@ -216,10 +245,13 @@ class AsyncClient(AccountAPI, MessageKinds, FileMessageKinds, BulkSending):
 
     @property
     def limiter(self) -> anyio.CapacityLimiter:
-        """The limiter every HTTP attempt holds a slot of (for monitoring)."""
-        if self._limiter is None:
-            self._limiter = anyio.CapacityLimiter(self._max_concurrency)
-        return self._limiter
+        """The limiter every HTTP attempt holds a slot of (for monitoring).
+
+        Its borrowed tokens include the slots still held for abandoned requests (see the
+        class docstring).
+        """
+        self._slots.release_expired(monotonic())
+        return self._slots.open()
 
     @property
     def closed(self) -> bool:
@@ -229,6 +261,8 @@ class AsyncClient(AccountAPI, MessageKinds, FileMessageKinds, BulkSending):
     async def __aenter__(self) -> Self:
         if self._closed:
             raise ClientClosedError("this AsyncClient is closed; create a new one")
+        if self._loop is not None and current_loop() is not self._loop:
+            raise wrong_loop()
         return self
 
     async def __aexit__(
@@ -240,10 +274,21 @@ class AsyncClient(AccountAPI, MessageKinds, FileMessageKinds, BulkSending):
         await self.aclose()
 
     async def aclose(self) -> None:
-        """Close the connection pool (idempotent). Calls made afterwards raise."""
+        """Close the connection pool (idempotent). Calls made afterwards raise.
+
+        Called from another event loop than the one the client ran in, it only marks the
+        client closed: the connections belong to that loop and cannot be closed from here.
+        """
         if self._closed:
             return
         self._closed = True
+        if self._loop is not None and current_loop() is not self._loop:
+            logger.warning(
+                "AsyncClient.aclose() called from another event loop than the one it ran "
+                "in; its connections are left to be dropped with that loop"
+            )
+            return
+        self._slots.release_all()
         with anyio.CancelScope(shield=True):
             await self._transport.aclose()
 
@@ -327,165 +372,3 @@ class AsyncClient(AccountAPI, MessageKinds, FileMessageKinds, BulkSending):
         result = parse_send(text, fmt=3, cost=3, op=bool(options.get("op")))
         assert isinstance(result, SendResult)
         return result
-
-    async def _call(
-        self,
-        endpoint: str,
-        params: dict[str, str],
-        *,
-        idempotent: bool,
-        message_id: int | str | None = None,
-        files: Sequence[Attachment] = (),
-    ) -> str:
-        """POST ``params`` to ``/sys/<endpoint>.php`` and return the decoded answer text.
-
-        With ``files`` the body is ``multipart/form-data``, streamed from the attachments.
-        """
-        if self._closed:
-            raise ClientClosedError("this AsyncClient is closed; create a new one")
-        url = f"{self._base_url}/sys/{endpoint}.php"
-        if files:
-            stream = MultipartBody([*form_fields(self._auth), *params.items()], files)
-            request = HttpRequest(url=url, stream=stream, content_type=stream.content_type)
-        else:
-            request = HttpRequest(url=url, body=self._auth + form_body(params))
-        attempt = _Attempts(endpoint, message_id)
-        response = await self._attempts(request, attempt, idempotent)
-        if response.status != 200:
-            raise ProtocolError(
-                "unexpected HTTP status", endpoint=endpoint, status_code=response.status
-            )
-        return decode_text(response.content, response.content_type)
-
-    async def _attempts(
-        self, request: HttpRequest, attempt: _Attempts, idempotent: bool
-    ) -> HttpResponse:
-        """Make attempts until one is answered or the policy gives up, all within the deadline.
-
-        The deadline is counted on the monotonic clock from here. The common path (a free
-        limiter slot, a transport that enforces the deadline itself) enters no cancel scope,
-        which would cost a timer and several task look-ups per call; waiting for a slot,
-        backoff sleeps and attempts over other transports run under `anyio.move_on_after`
-        with the seconds left (see `_within`).
-        """
-        limiter = self._limiter or self.limiter
-        transport, timed, timeouts = self._transport, self._timed, self._timeouts
-        left = timeouts.deadline  # seconds left when the next attempt starts
-        end = time.monotonic() + left
-        while True:
-            attempt.number += 1
-            # A free slot is taken without anyio's checkpoint (a shielded sleep(0), one more
-            # event-loop turn per request): the transport's own awaits are checkpoints. Only
-            # a full limiter waits; both ways keep its FIFO order (the nowait form refuses
-            # while any waits). The borrower is this call's `_Attempts`, not the task, which
-            # spares two current-task look-ups per call.
-            try:
-                limiter.acquire_on_behalf_of_nowait(attempt)
-            except anyio.WouldBlock:
-                await _within(end, attempt, timeouts, limiter.acquire_on_behalf_of(attempt))
-                left = end - time.monotonic()
-            start = time.monotonic()
-            try:
-                try:
-                    if timed is None:
-                        attempt.in_flight = True
-                        call = transport.request(request, timeouts)
-                        response = await _within(end, attempt, timeouts, call)
-                    elif left > 0:
-                        attempt.in_flight = True
-                        response = await timed.request(request, timeouts, deadline=left)
-                    else:  # the slot came too late: nothing of this attempt was sent
-                        attempt.expire(timeouts)
-                finally:
-                    limiter.release_on_behalf_of(attempt)
-            except RequestNotSent as exc:
-                if timed is not None:
-                    attempt.check_deadline(end, timeouts, sent=False)
-                attempt.note(start, None, exc)
-                if attempt.number >= self._retry.attempts or self._closed:
-                    raise NotSentError(
-                        "could not reach the server",
-                        endpoint=attempt.endpoint,
-                        message_id=attempt.message_id,
-                        cause=str(exc),
-                    ) from None
-            except ExchangeFailed as exc:
-                if timed is not None:
-                    attempt.check_deadline(end, timeouts, sent=True)
-                attempt.note(start, None, exc)
-                if not idempotent or attempt.number >= self._retry.attempts:
-                    raise OutcomeUnknownError(
-                        "the request may have reached the server, but no answer was read",
-                        endpoint=attempt.endpoint,
-                        message_id=attempt.message_id,
-                        cause=str(exc),
-                    ) from None
-            else:
-                attempt.note(start, response.status, None)
-                if response.status < 500:
-                    return response
-                if not idempotent or attempt.number >= self._retry.attempts:
-                    if idempotent:
-                        return response
-                    raise OutcomeUnknownError(
-                        f"the server answered HTTP {response.status}",
-                        endpoint=attempt.endpoint,
-                        message_id=attempt.message_id,
-                    )
-            delay = self._retry.backoff_delay(attempt.number, random.random())
-            await _within(end, attempt, timeouts, anyio.sleep(delay))
-            left = end - time.monotonic()
-
-
-async def _within(end: float, attempt: _Attempts, timeouts: Timeouts, step: Awaitable[T]) -> T:
-    """Await ``step`` until the monotonic clock reaches ``end``; then the call has expired."""
-    with anyio.move_on_after(end - time.monotonic()):
-        return await step
-    attempt.expire(timeouts)
-
-
-class _Attempts:
-    """Book-keeping of one call's attempts: for logs and for what a failure means."""
-
-    __slots__ = ("endpoint", "in_flight", "message_id", "number", "reached")
-
-    def __init__(self, endpoint: str, message_id: int | str | None) -> None:
-        self.endpoint = endpoint
-        self.message_id = message_id
-        self.number = 0
-        # An attempt is in flight from the moment it is handed to the transport until the
-        # transport answers or proves (RequestNotSent) that nothing left.
-        self.in_flight = False
-        # Some earlier attempt may have reached the server.
-        self.reached = False
-
-    def note(self, start: float, status: int | None, exc: Exception | None) -> None:
-        """Record the end of an attempt, and log it without any secret or recipient."""
-        self.in_flight = False
-        if not isinstance(exc, RequestNotSent):
-            self.reached = True
-        if exc is not None or logger.isEnabledFor(logging.DEBUG):
-            logger.log(
-                logging.DEBUG if exc is None else logging.WARNING,
-                "POST /sys/%s.php status=%s attempt=%d elapsed=%.3fs%s",
-                self.endpoint,
-                status if status is not None else "-",
-                self.number,
-                time.monotonic() - start,
-                f" error={type(exc).__name__}" if exc is not None else "",
-            )
-
-    def expire(self, timeouts: Timeouts) -> NoReturn:
-        """Raise the error that running out of time means at this point of the call."""
-        cls = OutcomeUnknownError if self.in_flight or self.reached else NotSentError
-        reason = f"no answer within the {timeouts.deadline:g} s deadline"
-        raise cls(reason, endpoint=self.endpoint, message_id=self.message_id)
-
-    def check_deadline(self, end: float, timeouts: Timeouts, *, sent: bool) -> None:
-        """After a transport that enforces the deadline failed: expire if the time is up.
-
-        ``sent`` is False when the transport proved nothing of this attempt left.
-        """
-        if time.monotonic() >= end:
-            self.in_flight = sent
-            self.expire(timeouts)

@@ -55,7 +55,8 @@ __all__ = [
 ]
 
 DEFAULT_CHARSET = "cp1251"
-"""What the server sends when the Content-Type names no charset (windows-1251)."""
+"""The server's own default charset (windows-1251): the fallback for an answer that names no
+charset and is not valid UTF-8."""
 
 Converter = Callable[[object, str], Any]
 """Turns one raw field value into its typed form; the second argument is the field's name."""
@@ -66,16 +67,28 @@ Converter = Callable[[object, str], Any]
 def decode_text(content: bytes, content_type: str | None) -> str:
     """Decode a response body by the charset its Content-Type declares.
 
-    Without a ``charset=`` parameter the server's default, windows-1251, is assumed. Any text
-    encoding Python knows is honoured (``utf-8``, ``koi8-r``, ``windows-1251``/``cp1251`` and
-    their aliases), as an HTTP client would. A leading byte-order mark is dropped.
+    Any text encoding Python knows is honoured (``utf-8``, ``koi8-r``, ``windows-1251``/
+    ``cp1251`` and their aliases), as an HTTP client would. Without a ``charset=`` parameter
+    the body is read as UTF-8, which every request of this SDK asks for, and only when it is
+    not valid UTF-8 as windows-1251, the server's own default. (A windows-1251 text that is
+    also valid UTF-8 is rare: its Cyrillic letters are not UTF-8 sequences.) A leading
+    byte-order mark is dropped.
 
     Raises:
         ProtocolError: the charset is unknown or the bytes are not valid in it.
     """
+    charset = "utf-8"
     try:
-        charset = _charset_of(content_type)
-        text = content.decode(charset)
+        declared = _charset_of(content_type)
+        if declared is None:
+            try:
+                text = content.decode("utf-8")
+            except UnicodeDecodeError:
+                charset = DEFAULT_CHARSET
+                text = content.decode(charset)
+        else:
+            charset = declared
+            text = content.decode(charset)
     except ProtocolError as exc:
         failure = ProtocolError(exc.reason, body=content)
     except (LookupError, UnicodeError):
@@ -88,7 +101,8 @@ def decode_text(content: bytes, content_type: str | None) -> str:
 
 
 @lru_cache(maxsize=32)
-def _charset_of(content_type: str | None) -> str:
+def _charset_of(content_type: str | None) -> str | None:
+    """The codec name of the declared charset, or None when none is declared."""
     if content_type:
         for param in content_type.split(";")[1:]:
             name, _, value = param.partition("=")
@@ -98,7 +112,7 @@ def _charset_of(content_type: str | None) -> str:
                     return codecs.lookup(value).name
                 except (LookupError, ValueError):
                     raise ProtocolError(f"unknown charset {value[:40]!r}") from None
-    return DEFAULT_CHARSET
+    return None
 
 
 # --------------------------------------------------------------------------- value converters

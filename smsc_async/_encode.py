@@ -35,14 +35,16 @@ from ._options import (
     Translit,
     Voice,
     check_int,
+    encode_time,
+    list_line,
+    whole_minutes,
+)
+from ._text_checks import (
     check_sender,
     check_text,
     encode_phones,
-    encode_time,
     is_plain_phone,
     is_plain_text,
-    list_line,
-    whole_minutes,
     with_comment,
 )
 

@@ -32,6 +32,7 @@ __all__ = [
     "TransportError",
     "UndeliverableError",
     "ValidationError",
+    "WrongEventLoopError",
     "api_error",
 ]
 
@@ -60,6 +61,15 @@ class ConfigurationError(SmscError, ValueError):
 
 class ClientClosedError(SmscError, RuntimeError):
     """A call was made on a client that has been closed."""
+
+
+class WrongEventLoopError(ClientClosedError):
+    """A client was used from another event loop than the one it first made a request in.
+
+    Its connections and limiter belong to that loop, so nothing was sent. Create the client
+    inside the event loop that uses it: in the ``async`` function that ``asyncio.run`` or
+    ``trio.run`` runs, or in your application's lifespan.
+    """
 
 
 class ProtocolError(SmscError):
@@ -179,7 +189,11 @@ class InsufficientFundsError(ApiError):
 
 
 class IpBlockedError(ApiError):
-    """Error 4: this IP is temporarily blocked after frequent erroneous requests. Wait."""
+    """Error 4: this IP is temporarily blocked after frequent erroneous requests. Wait.
+
+    After one, the client itself raises it, without sending anything, for its
+    ``ip_block_cooloff`` seconds (its description then says the refusal is local).
+    """
 
 
 class InvalidDateError(ApiError):

@@ -267,13 +267,17 @@ class HttpxTransport:
             except Exception as exc:  # noqa: BLE001 - httpx2's, or anything unexpected
                 failure = ExchangeFailed(failure_text(exc, request.body))
             else:
+                status = response.status_code
                 if content is not None:
                     return HttpResponse(
-                        status=response.status_code,
+                        status=status,
                         content=content,
                         content_type=response.headers.get("content-type"),
+                        retry_after=(
+                            response.headers.get("retry-after") if status in (429, 503) else None
+                        ),
                     )
-                failure = too_large(request, response.status_code, self._max_response_bytes)
+                failure = too_large(request, status, self._max_response_bytes)
         if stream_failures:
             failure = stream_failure(stream_failures)
         # Raised here, outside the except blocks, so no exception chain keeps the body.

@@ -38,6 +38,7 @@ import attrs
 
 from ._errors import ValidationError
 from ._options import check_int
+from ._text_checks import check_sender
 
 __all__ = [
     "IvrAction",
@@ -154,8 +155,9 @@ def _sms_phone(_instance: object, _attribute: object, value: str) -> None:
 
 def _sms_sender(_instance: object, _attribute: object, value: str) -> None:
     _line("sms.sender", value)
-    if len(value) > 11 or "," in value:
-        raise ValidationError("sms.sender", "must be at most 11 characters, without a comma")
+    check_sender("sms.sender", value, in_list=False, email=False)
+    if "," in value:
+        raise ValidationError("sms.sender", "must not contain a comma")
 
 
 def _sms_text(_instance: object, _attribute: object, value: str) -> None:

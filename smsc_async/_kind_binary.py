@@ -25,7 +25,8 @@ from __future__ import annotations
 
 from ._encode import check_url
 from ._errors import ValidationError
-from ._options import check_int, check_text
+from ._options import check_int
+from ._text_checks import check_text
 
 __all__ = ["BINARY_SMS_BYTES", "encode_binary", "udh_concat", "udh_ports", "wap_push_si"]
 

@@ -24,14 +24,15 @@ import re
 
 from ._errors import ValidationError
 
-__all__ = ["Prefix", "PrefixedText", "prefixed", "refuse_prefix"]
+__all__ = ["Prefix", "PrefixedText", "is_call_text", "prefixed", "refuse_prefix"]
 
 
 class Prefix(str, enum.Enum):
     """A kind prefix a message text may start with (spec §2.11)."""
 
     CALL = "__CALL__"
-    """A voice message; the text may end with ``\\n~~~\\n`` and a ``param`` value."""
+    """A voice message; the text may end with ``\\n~~~\\n`` and a ``param`` value (checked),
+    and takes no comment."""
     VIBER = "__VIBER__"
     """A Viber message."""
     SOC = "__SOC__"
@@ -50,6 +51,14 @@ _TEXTLESS = frozenset({Prefix.PING, Prefix.HLR})
 _STARTS_WITH_PREFIX = re.compile(
     r"\s*(?:" + "|".join(re.escape(p.value) for p in Prefix) + ")", re.IGNORECASE
 )
+
+
+_STARTS_WITH_CALL = re.compile(r"\s*" + re.escape(Prefix.CALL.value), re.IGNORECASE)
+
+
+def is_call_text(text: str) -> bool:
+    """Whether ``text`` starts with the ``__CALL__`` prefix (makes the message a voice call)."""
+    return _STARTS_WITH_CALL.match(text) is not None
 
 
 class PrefixedText(str):
@@ -81,7 +90,34 @@ def prefixed(prefix: Prefix, text: str | None = None) -> PrefixedText:
         raise ValidationError("text", f"must be a non-blank string for {prefix.value}")
     if _STARTS_WITH_PREFIX.match(text):
         raise ValidationError("text", "must not start with another kind prefix")
+    if prefix is Prefix.CALL and _CALL_TAIL in text:
+        _check_call_tail(text.partition(_CALL_TAIL)[2])
     return PrefixedText(f"{prefix.value}: {text}")
+
+
+_CALL_TAIL = "\n~~~\n"
+_CALL_PARAM = re.compile(r"([0-9]{1,4}),([0-9]{1,4}),([0-9]{1,4})")
+
+
+def _check_call_tail(tail: str) -> None:
+    """A ``__CALL__`` text may end with ``\\n~~~\\n`` and a ``param`` value, nothing else.
+
+    The server reads that tail as the call's ``param`` (not as a comment), and any invalid
+    value resets all three call settings; so only `CallParams`' ranges are accepted.
+    """
+    from ._options import CallParams  # here: _options imports this module
+
+    rule = (
+        "of a call may end with \\n~~~\\n and a param w,i,n only (wait 10..35, "
+        "interval 10..3600, attempts 1..9): SMSC reads that tail as the call's param"
+    )
+    values = _CALL_PARAM.fullmatch(tail)
+    if values is None:
+        raise ValidationError("text", rule)
+    try:
+        CallParams(wait=int(values[1]), interval=int(values[2]), attempts=int(values[3]))
+    except ValidationError:
+        raise ValidationError("text", rule) from None
 
 
 def refuse_prefix(field: str, text: str, *, explicit_ok: bool = True) -> str:

@@ -31,7 +31,7 @@ from ._encode import SendOptions, check_url, encode_send
 from ._errors import ValidationError
 from ._kind_binary import encode_binary
 from ._kind_prefix import refuse_prefix
-from ._options import check_text, encode_phones
+from ._text_checks import check_text, encode_phones
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack

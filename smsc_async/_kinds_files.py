@@ -32,7 +32,8 @@ from ._encode import encode_send
 from ._errors import ValidationError
 from ._files import MIB, Attachment
 from ._ivr import IvrMenu
-from ._options import _EMAIL, CallParams, HourWindow, Translit, Voice
+from ._options import CallParams, HourWindow, Translit, Voice
+from ._text_checks import CALL_COMMENT_RULE, COMMENT_SEPARATOR, EMAIL
 from ._viber import ViberButton, ViberMedia, compose_viber
 
 if TYPE_CHECKING:
@@ -81,7 +82,6 @@ class FileSendOptions(TypedDict, total=False):
     pp: int | str
     imgcode: str
     userip: str | ipaddress.IPv4Address | ipaddress.IPv6Address
-    comment: str
 
 
 class MmsOptions(FileSendOptions, total=False):
@@ -89,16 +89,19 @@ class MmsOptions(FileSendOptions, total=False):
 
     sender: str
     fileurl: str  # an http(s) file the server fetches and attaches
+    comment: str
 
 
 class EmailOptions(FileSendOptions, total=False):
     """Options of `FileMessageKinds.send_email` (the sender address is an argument)."""
 
     fileurl: str
+    comment: str
 
 
 class CallOptions(FileSendOptions, total=False):
-    """Options of `FileMessageKinds.call`."""
+    """Options of `FileMessageKinds.call`. No ``comment``: on a call, SMSC reads the text
+    after ``\\n~~~\\n`` as the call's ``param``, and an invalid one resets every setting."""
 
     sender: str  # your own number, registered in the account, to call from
     voice: Voice
@@ -111,6 +114,7 @@ class ViberOptions(FileSendOptions, total=False):
     """Options of `FileMessageKinds.send_viber` (media URLs go to picture=/video=/document=)."""
 
     sender: str
+    comment: str
 
 
 def _only(options: Mapping[str, object], allowed: Iterable[str], method: str) -> None:
@@ -145,7 +149,7 @@ def _email_recipients(recipients: str | Iterable[str]) -> str | tuple[str, ...]:
         value = tuple(recipients)
         items = value
     for number, item in enumerate(items, 1):
-        if not isinstance(item, str) or not _EMAIL.fullmatch(item.strip()):
+        if not isinstance(item, str) or not EMAIL.fullmatch(item.strip()):
             raise ValidationError("recipients", f"recipient {number}: not an e-mail address")
     return value
 
@@ -287,7 +291,7 @@ class FileMessageKinds:
                 large files, …), before anything is sent. Others as for `AsyncClient.send`.
         """
         _only(options, EmailOptions.__optional_keys__, "send_email")
-        if not isinstance(sender, str) or not _EMAIL.fullmatch(sender):
+        if not isinstance(sender, str) or not EMAIL.fullmatch(sender):
             raise ValidationError("sender", "must be an e-mail address")
         if not isinstance(unsubscribe_link, bool):
             raise ValidationError("unsubscribe_link", "must be True or False")
@@ -324,12 +328,15 @@ class FileMessageKinds:
             files: at most 4 ``wav``/``mp3`` files of at most 5 MB each, placed with
                 ``<file n>`` (see `smsc_async.file_marker`) or played after the text.
             **options: see `CallOptions` (``voice=``, ``voice_language=``, ``param=``,
-                ``sender=`` your own registered number, ``fileurl=``).
+                ``sender=`` your own registered number, ``fileurl=``). No ``comment=``:
+                SMSC would read it as the call's ``param``.
 
         Raises:
             ValidationError: nothing to play, or a rule broken; before anything is sent.
                 Others as for `AsyncClient.send`.
         """
+        if options.get("comment") is not None:
+            raise ValidationError("comment", CALL_COMMENT_RULE)
         _only(options, CallOptions.__optional_keys__, "call")
         checked = check_files(
             "files",
@@ -343,6 +350,9 @@ class FileMessageKinds:
             raise ValidationError("message", "a call needs a message, files or fileurl")
         if isinstance(text, str):
             check_file_markers("message", text, len(checked))
+            if COMMENT_SEPARATOR in text:
+                rule = "must not hold \\n~~~\\n: SMSC reads what follows as the call's param"
+                raise ValidationError("message", rule + " (give param= instead)")
         params = _encode(phones, text, options, "call")
         return await self._send(params, options, files=checked)
 

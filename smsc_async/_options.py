@@ -18,6 +18,16 @@ import attrs
 
 from ._errors import ValidationError
 from ._kind_prefix import refuse_prefix
+from ._masking import mask_recipients, mask_text
+from ._text_checks import (
+    COMMENT_SEPARATOR,
+    check_sender,
+    check_text,
+    encode_phones,
+    list_text,
+    nl_record_head,
+    with_comment,
+)
 
 __all__ = ["CallParams", "HourWindow", "Message", "Translit", "Voice"]
 
@@ -147,14 +157,18 @@ class Message:
             ``time`` given as a wall-clock time (a `datetime` or a ``DDMMYYhhmm`` string):
             the server then reads that wall-clock time in this zone. Needs ``sender``, as the
             line format ``sender,tz|phones:text`` has no place for a zone alone.
-        comment: a note kept in the account's history, neither sent nor billed.
+        comment: a note kept in the account's history, neither sent nor billed. Not for a
+            voice call (a ``__CALL__`` text): the server reads that tail as the call's ``param``.
+
+    ``repr`` masks the recipients and shows the text and comment as their lengths (a text
+    may be a one-time code); the attributes hold them as given.
     """
 
-    phones: str | tuple[str, ...] = attrs.field(converter=_to_phones)
-    text: str
+    phones: str | tuple[str, ...] = attrs.field(converter=_to_phones, repr=mask_recipients)
+    text: str = attrs.field(repr=mask_text)
     sender: str | None = attrs.field(default=None, kw_only=True)
     tz: int | None = attrs.field(default=None, kw_only=True)
-    comment: str | None = attrs.field(default=None, kw_only=True)
+    comment: str | None = attrs.field(default=None, kw_only=True, repr=mask_text)
 
 
 # --------------------------------------------------------------------------- time values
@@ -232,179 +246,34 @@ def _raw_time(field: str, value: str) -> str:
     )
 
 
-# ------------------------------------------------------------- checks of texts and recipients
-# Used by the encoder (`smsc_async._encode`); they live here, beside `Message`, because they
-# define what a valid message is. No rule text ever includes the value it rejects.
-
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-_SURROGATE = re.compile(r"[\ud800-\udfff]")
-_PHONE = re.compile(r"\+?[0-9 ()-]+")
-_PHONE_FORMATTING = re.compile(r"[ ()-]")
-_PHONE_DIGITS = re.compile(r"\+?[0-9]{3,20}")
-_GROUP = re.compile(r"[Gg][0-9]{1,10}")
-_EMAIL = re.compile(r"[^\s@,;:|<>()\[\]\\\"]+@[^\s@,;:|<>()\[\]\\\"]+\.[^\s@,;:|<>()\[\]\\\".]+")
-_TELEGRAM = re.compile(r"@[A-Za-z0-9_]{1,64}|#[0-9]{1,20}")
-_SENDER_DIGITS = re.compile(r"\+?[0-9]{1,15}")
-_COMMENT_SEPARATOR = "\n~~~\n"
-
-
-def check_text(field: str, value: object, max_length: int, *, single_line: bool = False) -> str:
-    """Return ``value`` if it is a non-blank string of at most ``max_length`` characters."""
-    if not isinstance(value, str):
-        raise ValidationError(field, "must be a string")
-    if not value.strip():
-        raise ValidationError(field, "must not be empty or blank")
-    if len(value) > max_length:
-        raise ValidationError(field, f"must be at most {max_length} characters")
-    if _SURROGATE.search(value):
-        raise ValidationError(field, "must be valid Unicode (it holds a lone surrogate)")
-    if single_line and _CONTROL.search(value):
-        raise ValidationError(field, "must not contain control characters or line breaks")
-    return value
-
-
-def is_plain_phone(value: str) -> bool:
-    """Whether ``value`` is one phone number exactly as `encode_phones` would write it.
-
-    Such a string (optional ``+``, 3..20 digits, nothing else) comes out of `encode_phones`
-    unchanged, so a caller may use it as is (a fast path for the commonest send).
-    """
-    return _PHONE_DIGITS.fullmatch(value) is not None
-
-
-def is_plain_text(value: str, max_length: int) -> bool:
-    """Whether `check_text` would return ``value`` unchanged and no kind prefix can start it.
-
-    True only for a non-blank text of at most ``max_length`` characters without a lone
-    surrogate and without ``__`` anywhere (every kind prefix starts with ``__``). False means
-    "take the general path", not "invalid".
-    """
-    return (
-        0 < len(value) <= max_length
-        and not value.isspace()
-        and "__" not in value
-        and (value.isascii() or _SURROGATE.search(value) is None)
-    )
-
-
-def with_comment(field: str, text: str, comment: object) -> str:
-    """Append a history comment to a checked text (spec §2.4); an empty comment adds nothing.
-
-    The comment is not sent nor billed, so it does not count toward the text's 1000
-    characters; it has its own limit of 1000. A text that already holds the separator
-    would make the server start the comment there, so the two cannot be combined.
-    """
-    if comment is None or comment == "":
-        return text
-    if _COMMENT_SEPARATOR in text:
-        raise ValidationError(field, "cannot be added: the text already holds a \\n~~~\\n comment")
-    return text + _COMMENT_SEPARATOR + check_text(field, comment, 1000)
-
-
-def check_sender(field: str, value: object, *, in_list: bool) -> str:
-    """A sender: at most 11 characters, up to 15 digits, or an e-mail address (e-mail sends).
-
-    In a list line (``sender,tz|phones:text``) it must not hold ``,``, ``|`` or ``:``.
-    """
-    sender = check_text(field, value, 254, single_line=True)
-    if not (len(sender) <= 11 or _SENDER_DIGITS.fullmatch(sender) or _EMAIL.fullmatch(sender)):
-        raise ValidationError(field, "must be at most 11 characters, 15 digits or an e-mail")
-    if in_list and any(char in sender for char in ",|:"):
-        raise ValidationError(field, "must not contain , | or : in a list send")
-    return sender
-
-
-def encode_phones(field: str, phones: object) -> str:
-    """Check recipients and write them joined by ``,``.
-
-    A string is split at ``,`` and ``;``; an iterable gives one recipient per item, and an
-    item holding a separator is rejected (it would smuggle in more recipients). Each
-    recipient is a phone number (optional leading ``+``, 3..20 digits; spaces, dashes and
-    parentheses are accepted and dropped), a group ``G<n>``/``g<n>``, an e-mail address, a
-    Telegram ``@nick`` or ``#id``. Errors name the recipient by position, never by value.
-    """
-    if isinstance(phones, str):
-        items: list[object] = re.split(r"[,;]", phones)
-        split = True
-    elif isinstance(phones, (bytes, bytearray)) or not isinstance(phones, Iterable):
-        raise ValidationError(field, "must be a string or an iterable of strings")
-    else:
-        items = list(phones)
-        split = False
-    if not items or (split and not str(phones).strip()):
-        raise ValidationError(field, "must name at least one recipient")
-    return ",".join([_recipient(field, n, item, split) for n, item in enumerate(items, 1)])
-
-
-def _recipient(field: str, number: int, item: object, split: bool) -> str:
-    where = f"recipient {number}"
-    if not isinstance(item, str):
-        raise ValidationError(field, f"{where}: must be a string")
-    if _CONTROL.search(item):
-        raise ValidationError(field, f"{where}: must not contain control characters")
-    item = item.strip()
-    if not item:
-        raise ValidationError(field, f"{where}: must not be empty")
-    if not split and ("," in item or ";" in item):
-        raise ValidationError(field, f"{where}: holds a separator; give one recipient per item")
-    if ":" in item or "|" in item:
-        raise ValidationError(field, f"{where}: must not contain : or |")
-    if _PHONE.fullmatch(item):
-        number_only = _PHONE_FORMATTING.sub("", item)
-        if _PHONE_DIGITS.fullmatch(number_only):
-            return number_only
-    elif _GROUP.fullmatch(item) or _EMAIL.fullmatch(item) or _TELEGRAM.fullmatch(item):
-        return item
-    raise ValidationError(
-        field, f"{where}: not a phone number, G<n> group, e-mail address, @nick or #id"
-    )
-
-
-def _list_text(field: str, text: str, *, nl: bool) -> str:
-    """Write a text for a ``list`` line (see `smsc_async._encode.encode_send_list`)."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if nl:
-        for line in text.split("\n")[1:]:
-            head, colon, _ = line.partition(":")
-            if colon and _reads_as_phones(head.rpartition("|")[2]):
-                raise ValidationError(field, "has a line that reads as a new list record")
-        return text
-    if "\\n" in text or "\\\n" in text:
-        raise ValidationError(
-            field, "holds a backslash before n or a line break; use nl=True or a single send"
-        )
-    return text.replace("\n", "\\n")
-
-
-def _reads_as_phones(head: str) -> bool:
-    try:
-        encode_phones("", head)
-    except ValidationError:
-        return False
-    return True
-
-
 def list_line(field: str, message: object, *, nl: bool, zoned: bool) -> str:
     """One ``list`` line, ``[sender[,tz]|]phones:text``, from a `Message`.
 
     ``zoned`` says whether the request's ``time`` is a wall-clock date, which a per-line
-    ``tz`` needs (spec: it works only with ``DDMMYYhhmm`` or ``DD.MM.YY hh:mm``).
+    ``tz`` needs (spec: it works only with ``DDMMYYhhmm`` or ``DD.MM.YY hh:mm``). With
+    ``nl`` (multi-line mode) a line must read as the start of a message however the server
+    tells them apart: without its own sender, a message goes to phone numbers and groups
+    only; and no line of its text or comment may read as the start of another.
     """
     if not isinstance(message, Message):
         raise ValidationError(field, "must be a Message")
     phones = encode_phones(f"{field}.phones", message.phones)
     text = refuse_prefix(f"{field}.text", check_text(f"{field}.text", message.text, 1000))
-    full = with_comment(f"{field}.comment", text, message.comment)
-    if nl:
-        text = _list_text(f"{field}.text", full, nl=True)
-    else:
-        text = _list_text(f"{field}.text", text, nl=False)
-        if message.comment:
-            comment = _list_text(f"{field}.comment", message.comment, nl=False)
-            text += _COMMENT_SEPARATOR.replace("\n", "\\n") + comment
+    with_comment(f"{field}.comment", text, message.comment)  # the comment's own checks
+    text = list_text(f"{field}.text", text, nl=nl)
+    if message.comment:
+        comment = list_text(f"{field}.comment", message.comment, nl=nl, continued=True)
+        separator = COMMENT_SEPARATOR if nl else COMMENT_SEPARATOR.replace("\n", "\\n")
+        text += separator + comment
     head = ""
     if message.sender is not None:
         head = check_sender(f"{field}.sender", message.sender, in_list=True)
+    elif nl and not nl_record_head(phones):
+        raise ValidationError(
+            f"{field}.phones",
+            "in nl mode must be phone numbers or G<n> groups unless the message has its own "
+            "sender (the server could not tell its line from a continued text)",
+        )
     if message.tz is not None:
         if message.sender is None:
             raise ValidationError(f"{field}.tz", "needs sender (the line is sender,tz|phones:text)")

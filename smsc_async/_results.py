@@ -1,4 +1,8 @@
-"""Typed results of API calls: frozen attrs values, money as `Decimal`."""
+"""Typed results of API calls: frozen attrs values, money as `Decimal`.
+
+Their ``repr`` masks recipients and shows only the keys of ``extra`` (see
+`smsc_async._masking`); the attributes hold the values as the server sent them.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,8 @@ from decimal import Decimal
 from typing import Any
 
 import attrs
+
+from ._masking import mask_fields, recipient_repr
 
 __all__ = ["CostResult", "PhoneReport", "SendResult"]
 
@@ -28,12 +34,14 @@ class PhoneReport:
         extra: any other fields the server sent, kept as they came.
     """
 
-    phone: str
+    phone: str = attrs.field(repr=recipient_repr)
     mccmnc: str = ""
     cost: Decimal | None = None
     status: int | None = None
     error: int | None = None
-    extra: Mapping[str, Any] = attrs.field(factory=dict, converter=_frozen_mapping)
+    extra: Mapping[str, Any] = attrs.field(
+        factory=dict, converter=_frozen_mapping, repr=mask_fields
+    )
 
 
 @attrs.frozen(kw_only=True)
@@ -54,7 +62,9 @@ class SendResult:
     cost: Decimal | None = None
     balance: Decimal | None = None
     phones: tuple[PhoneReport, ...] = ()
-    extra: Mapping[str, Any] = attrs.field(factory=dict, converter=_frozen_mapping)
+    extra: Mapping[str, Any] = attrs.field(
+        factory=dict, converter=_frozen_mapping, repr=mask_fields
+    )
 
 
 @attrs.frozen(kw_only=True)
@@ -71,4 +81,6 @@ class CostResult:
     cost: Decimal
     parts: int
     phones: tuple[PhoneReport, ...] = ()
-    extra: Mapping[str, Any] = attrs.field(factory=dict, converter=_frozen_mapping)
+    extra: Mapping[str, Any] = attrs.field(
+        factory=dict, converter=_frozen_mapping, repr=mask_fields
+    )

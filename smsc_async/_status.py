@@ -21,9 +21,12 @@ from typing import Any
 import attrs
 
 from ._errors import ValidationError
-from ._options import check_int, encode_phones
+from ._masking import mask_fields, mask_text, recipient_repr
+from ._options import check_int
+from ._text_checks import encode_phones
 
 __all__ = [
+    "STATUS_PAIRS_PER_REQUEST",
     "Balance",
     "MessageStatus",
     "StatusCode",
@@ -152,25 +155,30 @@ class MessageStatus:
         parts: SMS parts (``sms_cnt``).
         extra: every other field as it came: ``status_name``, ``flag``, and for HLR
             requests ``imsi``, ``msc``, ``mcc``, ``mnc``, ``cn``, ``net``, ``rcn``, ``rnet``.
+
+    ``repr`` masks the recipient, shows the text and comment as their lengths and ``extra``
+    as its keys; the attributes hold the values as the server sent them.
     """
 
     id: int | str
-    phone: str
+    phone: str = attrs.field(repr=recipient_repr)
     status: StatusCode | int
     error: StatusError | int | None = None
     last_time: datetime | None = None
     send_time: datetime | None = None
     cost: Decimal | None = None
     sender: str | None = None
-    message: str | None = None
-    comment: str | None = None
+    message: str | None = attrs.field(default=None, repr=mask_text)
+    comment: str | None = attrs.field(default=None, repr=mask_text)
     country: str | None = None
     operator: str | None = None
     region: str | None = None
     mccmnc: str | None = None
     type: int | str | None = None
     parts: int | None = None
-    extra: Mapping[str, Any] = attrs.field(factory=dict, converter=_frozen_mapping)
+    extra: Mapping[str, Any] = attrs.field(
+        factory=dict, converter=_frozen_mapping, repr=mask_fields
+    )
 
     @property
     def is_final(self) -> bool:
@@ -203,6 +211,10 @@ class Balance:
 # ------------------------------------------------------------------------- request encoding
 
 _MESSAGE_ID = re.compile(r"[A-Za-z0-9._-]{1,40}")
+
+STATUS_PAIRS_PER_REQUEST = 100
+"""The most (id, recipient) pairs asked in one ``status.php`` request. SMSC states no limit;
+100 keeps each request and its answer small (a ``detail=2`` row holds ~20 fields)."""
 
 
 def check_message_id(field: str, value: object) -> str:

@@ -19,7 +19,8 @@ from typing import Any, Generic, TypeVar
 import attrs
 
 from ._errors import ValidationError
-from ._options import check_int, check_sender, check_text
+from ._options import check_int
+from ._text_checks import check_sender, check_text
 
 __all__ = [
     "OperatorTemplateAddStatus",

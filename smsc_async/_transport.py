@@ -10,7 +10,11 @@ could have reached the server:
   timeouts mid-exchange, a dropped connection). For a send this is "outcome unknown".
 
 Transports never raise their library's exceptions past this boundary, never follow redirects
-and never log bodies.
+and never log bodies. Should one do so anyway, the client does not let it escape: any other
+exception from ``request`` (an `SmscError` aside) ends the call with `OutcomeUnknownError`,
+since the request had been handed over, carrying only the exception's class name and
+message, not the exception itself (whose frames may hold the body). An exception raised by
+calling ``request`` before its coroutine runs (a wrong signature) is `NotSentError`.
 
 A body is either ``bytes`` (form requests) or a `BodyStream` (``multipart/form-data`` with
 attachments) whose exact length is known up front, so it is sent with a ``Content-Length``
@@ -59,19 +63,34 @@ class Timeouts:
 
     Attributes:
         connect: to open a TCP/TLS connection.
-        read: between two reads of the answer (a stalled server).
+        read: between two reads of the answer (a stalled server). Also how long a request
+            the client stopped waiting for (cancelled or timed out) keeps its slot, since the
+            server may still be working on it.
         write: between two writes of the request.
         deadline: the whole call end to end (queueing, every attempt, backoff), so a server
             that drips one byte a second cannot hold a call for longer than this.
+        queue: the longest a call waits for a free slot (all ``max_concurrency`` requests in
+            flight) before it gives up with `NotSentError`.
+
+    An attempt starts only while at least ``min(read, deadline / 2)`` seconds of the deadline
+    are left, so that the server has as long to answer as the read timeout allows: a call
+    that waited too long for a slot, or whose next retry would start too late, ends with the
+    error it has instead of sending a request that could only time out.
     """
 
     connect: float = 5.0
     read: float = 30.0
     write: float = 30.0
     deadline: float = 60.0
+    queue: float = 10.0
+
+    @property
+    def min_attempt_time(self) -> float:
+        """The least time left of the deadline with which an attempt starts."""
+        return min(self.read, self.deadline / 2)
 
     def __attrs_post_init__(self) -> None:
-        for name in ("connect", "read", "write", "deadline"):
+        for name in ("connect", "read", "write", "deadline", "queue"):
             value = getattr(self, name)
             if not value > 0:
                 raise ValidationError(f"timeout.{name}", "must be a positive number of seconds")
@@ -127,11 +146,20 @@ class HttpRequest:
 
 @attrs.frozen(kw_only=True, repr=False)
 class HttpResponse:
-    """The status, declared content type and full body of an answer."""
+    """The status, declared content type and full body of an answer.
+
+    Attributes:
+        status: the HTTP status code.
+        content: the whole body.
+        content_type: the ``Content-Type`` header, if any.
+        retry_after: the ``Retry-After`` header as sent, if any. The client reads it only on
+            429 and 503 answers, so a transport may leave it out of every other answer.
+    """
 
     status: int
     content: bytes
     content_type: str | None = None
+    retry_after: str | None = None
 
     def __repr__(self) -> str:
         return f"HttpResponse(status={self.status}, content=<{len(self.content)} bytes>)"
@@ -151,6 +179,10 @@ class Transport(Protocol):
 
     async def request(self, request: HttpRequest, timeouts: Timeouts) -> HttpResponse:
         """POST ``request`` and return the whole answer.
+
+        When cancelled, the connection must be closed or back in the pool before the
+        cancellation propagates. (The client does not reuse the request's slot at once
+        anyway: the server may still be working on a request whose client went away.)
 
         Raises:
             RequestNotSent: nothing was sent.

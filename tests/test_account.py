@@ -269,6 +269,54 @@ async def test_raw_request_is_not_retried_unless_idempotent(
     assert [r.error_code for r in fake.requests] == [None, None, None]
 
 
+@pytest.mark.parametrize(
+    ("endpoint", "params"),
+    [
+        ("send", {"phones": PHONE, "mes": "Hi"}),
+        ("send", {"phones": PHONE, "mes": "Hi", "cost": 1}),
+        ("ping", {"id": 42}),
+        ("jobs", {"add": 1, "name": "spring", "phones": PHONE, "mes": "Hi"}),
+        ("jobs", {"get": 1, "add": 1, "id": 1}),
+        ("jobs", {"cancel": 1, "id": 1}),
+        ("jobs", {}),
+        ("users", {"pay": 1, "user": "sub", "sum": 100}),
+        ("senders", {"send_code": 1, "sender": "79990000000"}),
+        ("senders", {"get": 1, "send_code": 1, "sender": "79990000000"}),
+    ],
+)
+async def test_raw_request_refuses_idempotent_for_what_spends_or_acts(
+    client: AsyncClient, fake: FakeSMSC, endpoint: str, params: dict[str, object]
+) -> None:
+    with pytest.raises(ValidationError) as caught:
+        await client.request(endpoint, idempotent=True, **params)
+    assert caught.value.field == "idempotent"
+    assert fake.requests == []  # refused before any I/O
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "params"),
+    [
+        ("jobs", {"get": 1, "id": 1}),
+        ("jobs", {"get_all": 1}),
+        ("users", {"get_stat": 1}),
+        ("senders", {"get": 1}),
+    ],
+)
+async def test_raw_request_allows_idempotent_reads_of_acting_endpoints(
+    client: AsyncClient, faults: FaultPlan, endpoint: str, params: dict[str, object]
+) -> None:
+    # The emulator does not serve these endpoints: an error answer shows the request went out.
+    faults.once(Fault.error(1, "parameters error"), endpoint=endpoint)
+    with pytest.raises(ApiError):
+        await client.request(endpoint, idempotent=True, **params)
+    assert [fired.endpoint for fired in faults.fired] == [endpoint]
+
+
+async def test_raw_request_still_sends_non_idempotent(client: AsyncClient, fake: FakeSMSC) -> None:
+    assert (await client.request("send", phones=PHONE, mes="Hi"))["cnt"] == 1
+    assert len(fake.ledger) == 1
+
+
 # ------------------------------------------------------------------ error codes per endpoint
 
 

@@ -302,7 +302,9 @@ async def test_api_errors_are_typed_and_never_retried(code: int, cls: type[Excep
             await client.send("79999999999", "Hi")
         with pytest.raises(cls):
             await client.cost("79999999999", "Hi")
-    assert len(recorder.requests) == 2  # one each: error 4 and 9 are never hammered
+    # One each (errors 4 and 9 are never hammered); after error 4 the cool-off keeps the
+    # second call local.
+    assert len(recorder.requests) == (1 if code == 4 else 2)
 
 
 async def test_send_retried_only_when_provably_not_sent() -> None:
@@ -392,7 +394,8 @@ async def test_deadline_bounds_a_hanging_send() -> None:
         with pytest.raises(OutcomeUnknownError, match="deadline"):
             await client.send("79999999999", "Hi")
         assert anyio.current_time() - start < 5
-        assert client.limiter.borrowed_tokens == 0
+        # The server may still be working on it: its slot stays taken for the read timeout.
+        assert client.limiter.borrowed_tokens == 1
 
 
 async def test_deadline_while_queued_is_not_sent() -> None:
@@ -459,7 +462,8 @@ async def test_transport_that_enforces_the_deadline_gets_the_time_left(
     ) as client:
         with pytest.raises(error, match="deadline"):
             await client.cost("79999999999", "Hi")  # retried while time is left
-        assert client.limiter.borrowed_tokens == 0
+        # A request that may have been written keeps its slot while the server may work on it.
+        assert client.limiter.borrowed_tokens == (1 if error is OutcomeUnknownError else 0)
     assert keeper.deadlines and all(0 < d <= 0.2 for d in keeper.deadlines if d is not None)
 
 

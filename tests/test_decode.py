@@ -5,11 +5,13 @@ from __future__ import annotations
 import contextlib
 from decimal import Decimal
 
+import httpx2
 import orjson
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from smsc_async import AsyncClient
 from smsc_async._decode import (
     convert_fields,
     decode_text,
@@ -94,7 +96,9 @@ def render_success(fmt: int, cost: int, mid: int | str, n: int, c: str, bal: str
     ("content_type", "encoding"),
     [
         (None, "cp1251"),
+        (None, "utf-8"),
         ("application/json", "cp1251"),
+        ("application/json", "utf-8"),
         ("application/json; charset=windows-1251", "cp1251"),
         ("application/json; charset=cp1251", "cp1251"),
         ("text/plain;charset=UTF-8", "utf-8"),
@@ -103,6 +107,7 @@ def render_success(fmt: int, cost: int, mid: int | str, n: int, c: str, bal: str
         ("text/plain; charset=koi8-r", "koi8-r"),
         ("text/plain; charset=KOI8_R", "koi8-r"),
         ("text/plain; charset=", "cp1251"),
+        ("text/plain; charset=", "utf-8"),
     ],
 )
 def test_decode_text_honours_declared_charset(content_type: str | None, encoding: str) -> None:
@@ -116,6 +121,23 @@ def test_decode_text_defaults_to_windows_1251_for_cyrillic_description() -> None
         parse_send(decode_text(raw, "text/plain"), fmt=0, cost=0, op=False)
     assert info.value.description == "недостаточно средств"
     assert info.value.message_id == 5
+
+
+@pytest.mark.parametrize("content_type", [None, "application/json", "text/plain; charset="])
+def test_decode_text_reads_undeclared_utf8_as_utf8(content_type: str | None) -> None:
+    # Every request asks for charset=utf-8, so an answer that declares nothing is UTF-8
+    # whenever it is valid UTF-8: «И» (D0 98) is not a windows-1251 character at all.
+    body = '{"error": "Использован неверный номер", "error_code": 7, "id": 5}'
+    assert decode_text(body.encode("utf-8"), content_type) == body
+    with pytest.raises(InvalidPhoneError) as info:
+        parse_send(decode_text(body.encode("utf-8"), content_type), fmt=3, cost=0, op=False)
+    assert info.value.description == "Использован неверный номер"
+
+
+@pytest.mark.parametrize("content_type", [None, "application/json"])
+def test_decode_text_falls_back_to_windows_1251_when_not_utf8(content_type: str | None) -> None:
+    body = '{"error": "неверный номер, ЁЖИК", "error_code": 7}'
+    assert decode_text(body.encode("cp1251"), content_type) == body
 
 
 def test_decode_text_drops_byte_order_mark() -> None:
@@ -667,3 +689,24 @@ def test_plain_answer_fast_path_agrees_with_the_general_path(
     with mock.patch("smsc_async._decode_send._plain_json_send", lambda text: None):
         general = send_outcome(text, cost)
     assert fast == general
+
+
+# --------------------------------------------------------------------------- end to end
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("content_type", ["application/json", None])
+async def test_client_reads_an_undeclared_utf8_answer(content_type: str | None) -> None:
+    body = '{"error": "Игнорирован: неверный номер", "error_code": 7, "id": 9}'.encode()
+
+    async def answer(request: httpx2.Request) -> httpx2.Response:
+        headers = {"Content-Type": content_type} if content_type else {}
+        return httpx2.Response(200, content=body, headers=headers)
+
+    async with AsyncClient(
+        login="shop", password="pa55word", transport=httpx2.MockTransport(answer)
+    ) as client:
+        with pytest.raises(InvalidPhoneError) as info:
+            await client.send("79991112233", "Hi")
+    assert info.value.description == "Игнорирован: неверный номер"
+    assert info.value.message_id == 9

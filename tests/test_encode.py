@@ -660,8 +660,13 @@ def test_message_phones_type_checked_at_construction() -> None:
 
 
 _phone = st.from_regex(r"\+?[0-9]{3,15}", fullmatch=True)
-# Texts that start with a kind prefix (__VIBER__ …) are refused by rule (tested above).
-_text = st.text(min_size=1, max_size=200).filter(
+# Texts that start with a kind prefix (__VIBER__ …) or hold a control character are refused
+# by rule (tested above and in test_text_rules.py).
+_text = st.text(
+    st.characters(blacklist_categories=("Cs", "Cc"), whitelist_characters="\t\r\n"),
+    min_size=1,
+    max_size=200,
+).filter(
     lambda t: (
         t.strip() and "\\" not in t and "\n~~~\n" not in t and not _STARTS_WITH_PREFIX.match(t)
     )

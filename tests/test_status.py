@@ -15,6 +15,7 @@ from smsc_async._decode import decode_text
 from smsc_async._decode_status import MOSCOW, parse_status
 from smsc_async._errors import ApiError, DuplicateRequestError
 from smsc_async._status import (
+    STATUS_PAIRS_PER_REQUEST,
     MessageStatus,
     StatusCode,
     StatusError,
@@ -336,6 +337,23 @@ async def test_status_many_uses_the_array_forms(client: AsyncClient, recording: 
     calls = len(recording.forms)
     assert await client.status.many([]) == []
     assert len(recording.forms) == calls
+
+
+async def test_status_many_chunks_long_lists(
+    client: AsyncClient, fake: FakeSMSC, recording: Recording
+) -> None:
+    # 201 pairs: two full requests of STATUS_PAIRS_PER_REQUEST and one of a single pair,
+    # which still uses the array form.
+    await client.send(PHONE, "Hi", id=7)
+    pairs = [(n, PHONE) for n in range(1, 202)]
+    before = len(fake.requests)
+    rows = await client.status.many(pairs)
+    status_requests = [r for r in fake.requests[before:] if r.path == "/sys/status.php"]
+    assert len(status_requests) == 3 == -(-len(pairs) // STATUS_PAIRS_PER_REQUEST)
+    assert [r.id for r in rows] == list(range(1, 202))  # in the order asked
+    assert [r.status for r in rows if r.id == 7] == [StatusCode.WAITING]
+    assert [len(f["id"].split(",")) for f in recording.forms[-3:]] == [100, 100, 2]
+    assert recording.forms[-1]["id"] == "201,"
 
 
 async def test_status_of_a_telegram_bot_message(client: AsyncClient, recording: Recording) -> None:

@@ -7,6 +7,7 @@ from ._core import FakeRequest, FakeResponse, FakeSMSC, RequestRecord
 from ._faults import Fault, FaultKind
 from ._faults_plan import FaultPlan, FaultRule, FiredFault
 from ._inprocess import InProcessTransport
+from ._send_parse import NlRecords
 from ._server import RunningServer, serve_in_thread
 from ._state import (
     Account,
@@ -41,6 +42,7 @@ __all__ = [
     "Limits",
     "MessageKind",
     "MessageStatus",
+    "NlRecords",
     "OpTemplate",
     "PingEvent",
     "RequestRecord",

@@ -7,6 +7,10 @@ they would from a broken network or server: delays, bodies dripped byte by byte,
 reset with no answer (an RST, through the server's socket), bodies cut short after a larger
 Content-Length was declared, and substitute answers (HTTP errors, HTML, SMSC errors).
 
+A client that disconnects while its request is being handled cancels ``fake.handle``; the
+emulator then plays the server it is set to be (`FakeSMSC`'s ``abandoned``: finish the
+request anyway, or drop it).
+
 Dropping a connection is not part of ASGI. The app reaches the socket through the server's
 ``send`` callable (uvicorn's request cycle keeps its asyncio transport there); under a server
 that exposes no transport it raises `ConnectionAbortedError`, which servers turn into a closed
@@ -57,7 +61,13 @@ class FakeASGIApp:
             return  # the client left before sending its whole request
         request = _to_fake_request(scope, body)
         fault = self.faults.pick(request) if self.faults is not None else None
-        outcome = await enact(fault, request, self.fake.handle)
+        outcome = None
+        async with anyio.create_task_group() as group:
+            group.start_soon(_cancel_on_disconnect, receive, group.cancel_scope)
+            outcome = await enact(fault, request, self.fake.handle)
+            group.cancel_scope.cancel()
+        if outcome is None:
+            return  # the client left while its request was handled
         await _deliver(outcome, receive, send)
 
 
@@ -145,6 +155,8 @@ def _start(answer: FakeResponse, length: int, outcome: Outcome) -> Message:
         headers.append((b"content-length", str(length).encode()))
     if outcome.content_encoding is not None:
         headers.append((b"content-encoding", outcome.content_encoding.encode("latin-1")))
+    if outcome.retry_after is not None:
+        headers.append((b"retry-after", outcome.retry_after.encode("latin-1")))
     return {"type": "http.response.start", "status": answer.status, "headers": headers}
 
 

@@ -15,14 +15,26 @@ Processing of one request:
    (``anyio.sleep``) and while it is processed.
 5. The endpoint's rules and answer, encoded in the request's charset, HTTP 200 even for API
    errors.
+
+A client that goes away while its request waits out ``latency`` (the transport cancels
+``handle``: a cancelled in-process call, a socket the client closed) meets one of two servers,
+as SMSC's documentation does not say which it is (``FakeSMSC.abandoned``):
+
+* ``"finish"`` (the default): the server goes on as if the client were still there, as a PHP
+  script behind a web server does until it writes its answer. The request is processed (a
+  send lands in the ledger) and keeps counting against its login's concurrent requests until
+  its ``latency`` has passed, although nobody reads the answer.
+* ``"stop"``: the server notices at once and drops the request: nothing is processed and it
+  stops counting as in flight.
 """
 
 from __future__ import annotations
 
 import hmac
+import time
 from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 import anyio
 import attrs
@@ -31,6 +43,7 @@ from ._endpoints import handle_balance, handle_status
 from ._endpoints_templates import handle_op_templates, handle_ping, handle_templates
 from ._rules import normalize_bot_recipient, normalize_email, normalize_phone
 from ._send import handle_send
+from ._send_parse import NlRecords
 from ._state import Account, LedgerEntry, Limits, MessageKind, PingEvent, StatusChange
 from ._state import default_clock as _default_clock
 from ._state_server import Context, ServerState
@@ -52,7 +65,10 @@ from ._wire import (
     parse_request,
 )
 
-__all__ = ["FakeRequest", "FakeResponse", "FakeSMSC", "RequestRecord"]
+__all__ = ["Abandoned", "FakeRequest", "FakeResponse", "FakeSMSC", "RequestRecord"]
+
+Abandoned = Literal["finish", "stop"]
+"""What the emulator does with a request whose client went away (see the module docstring)."""
 
 _ROUTES: Mapping[str, Callable[[Context], str]] = {
     "/sys/send.php": handle_send,
@@ -94,6 +110,12 @@ class FakeSMSC:
         latency: seconds each authenticated request takes (``anyio.sleep``), so concurrency
             can build up. Adjustable at any time through the ``latency`` attribute.
         limits: the rate rules; default `Limits()`. Adjustable through ``limits``.
+        nl_records: which ``list`` lines start a message in ``nl=1`` mode, which SMSC does
+            not document (see `NlRecords`); default `NlRecords.PHONE_CHARS`.
+        abandoned: ``"finish"`` or ``"stop"``: whether a request whose client went away
+            during ``latency`` is still processed and keeps counting as in flight until its
+            latency has passed, or is dropped at once (see the module docstring). Adjustable
+            through the ``abandoned`` attribute.
 
     Safe to call `handle` from many tasks, and from a server thread while tests read
     ``ledger`` from another: state changes happen under a short-held lock, never across an
@@ -106,11 +128,18 @@ class FakeSMSC:
         clock: Callable[[], float] | None = None,
         latency: float = 0.0,
         limits: Limits | None = None,
+        nl_records: NlRecords = NlRecords.PHONE_CHARS,
+        abandoned: Abandoned = "finish",
     ) -> None:
+        if abandoned not in ("finish", "stop"):
+            raise ValueError(f"abandoned must be 'finish' or 'stop', got {abandoned!r}")
         self.clock: Callable[[], float] = clock or _default_clock
         self.latency = latency
         self.limits = limits or Limits()
-        self._state = ServerState(limits=self.limits)
+        self.abandoned: Abandoned = abandoned
+        self._state = ServerState(limits=self.limits, nl_records=NlRecords(nl_records))
+        # Abandoned requests still running ("finish"): (monotonic end of latency, login).
+        self._lingering: list[tuple[float, str]] = []
         self.requests: list[RequestRecord] = []
         """Every API request answered, oldest first."""
 
@@ -209,11 +238,17 @@ class FakeSMSC:
         raise LookupError(f"no message {message_id!r} to that recipient")
 
     def in_flight(self, login: str) -> int:
-        """Requests of ``login`` being processed now."""
-        return self._state.in_flight.get(login, 0)
+        """Requests of ``login`` being processed now (abandoned ones still running included)."""
+        with self._state.lock:
+            self._settle()
+            return self._state.in_flight.get(login, 0)
 
     def peak_in_flight(self, login: str) -> int:
-        """The most requests of ``login`` ever processed at once."""
+        """The most requests of ``login`` ever processed at once.
+
+        A request refused with error 9 (one too many) never counts: check ``requests`` for
+        error code 9 to see whether a client ever sent one more than ``Limits.concurrent``.
+        """
         return self._state.peak_in_flight.get(login, 0)
 
     def transport(self, *, faults: FaultPlan | None = None) -> InProcessTransport:
@@ -246,23 +281,58 @@ class FakeSMSC:
                 fault = ApiFault(2, "authorise error")
                 return self._answer(request, None, parsed.fmt, parsed.charset, fault)
             login = account.login
+            self._settle()
             if self._state.in_flight.get(login, 0) >= self.limits.concurrent:
                 fault = ApiFault(9, "too many concurrent requests")
                 return self._answer(request, login, parsed.fmt, parsed.charset, fault)
             self._enter(login)
+        latency = self.latency
+        ends = time.monotonic() + latency
         try:
-            await anyio.sleep(self.latency)
+            await anyio.sleep(latency)
+        except BaseException:  # the client went away (the transport cancelled this call)
             with self._state.lock:
-                ctx = Context(state=self._state, account=account, request=parsed, now=self.clock())
-                try:
-                    text = route(ctx)
-                except ApiFault as fault:
-                    return self._answer(request, login, parsed.fmt, parsed.charset, fault)
-                self._record(request, login, parsed.fmt, None)
+                if self.abandoned == "finish":
+                    self._process(route, account, request, parsed)
+                    self._lingering.append((ends, login))
+                else:
+                    self._state.in_flight[login] -= 1
+            raise
+        try:
+            with self._state.lock:
+                return self._process(route, account, request, parsed)
         finally:
             with self._state.lock:
                 self._state.in_flight[login] -= 1
+
+    def _process(
+        self,
+        route: Callable[[Context], str],
+        account: Account,
+        request: FakeRequest,
+        parsed: ParsedRequest,
+    ) -> FakeResponse:
+        """Apply the endpoint's rules and build its answer (under the lock)."""
+        ctx = Context(state=self._state, account=account, request=parsed, now=self.clock())
+        try:
+            text = route(ctx)
+        except ApiFault as fault:
+            return self._answer(request, account.login, parsed.fmt, parsed.charset, fault)
+        self._record(request, account.login, parsed.fmt, None)
         return encode_answer(parsed.fmt, parsed.charset, text)
+
+    def _settle(self) -> None:
+        """Stop counting abandoned requests whose latency has passed (under the lock)."""
+        if not self._lingering:
+            return
+        now = time.monotonic()
+        running = []
+        for ends, login in self._lingering:
+            if ends <= now:
+                self._state.in_flight[login] -= 1
+            else:
+                running.append((ends, login))
+        self._lingering[:] = running
 
     def _enter(self, login: str) -> None:
         state = self._state

@@ -17,7 +17,8 @@ latency         yes          the answer, ``seconds`` late (a timeout if that is 
 drip            yes          the answer a few bytes at a time, a pause before each chunk
 reset_before    no           the connection dropped before any answer
 reset_after     yes          the connection dropped before any answer, the request processed
-status          no           an HTTP error status from a proxy in front of the server
+status          no           an HTTP error status from a proxy in front of the server (with a
+                             ``Retry-After`` header if asked)
 html            no           an HTML page (captive portal, maintenance page) instead of the API
 truncated       yes          a declared Content-Length, half the body, then a closed connection
 malformed       yes          a well-framed answer whose body is cut in half (unparseable)
@@ -113,6 +114,8 @@ class Fault:
         description: the error text of an `error` answer.
         size: the size in bytes an `oversized` answer has (a `gzip_bomb` once inflated).
         declare_length: whether an `oversized` answer declares its length (else chunked).
+        retry_after: the ``Retry-After`` header of a `status` answer, as sent (seconds or an
+            HTTP date); None sends none.
     """
 
     kind: FaultKind
@@ -125,6 +128,7 @@ class Fault:
     description: str = ""
     size: int = attrs.field(default=0, validator=attrs.validators.ge(0))
     declare_length: bool = True
+    retry_after: str | None = None
 
     @property
     def reaches_fake(self) -> bool:
@@ -152,9 +156,16 @@ class Fault:
         return cls(kind=FaultKind.RESET_AFTER)
 
     @classmethod
-    def status(cls, code: int = 503) -> Fault:
-        """Answer HTTP ``code`` with a plain-text reason, as a proxy would; nothing is processed."""
-        return cls(kind=FaultKind.STATUS, status_code=code)
+    def status(cls, code: int = 503, *, retry_after: float | str | None = None) -> Fault:
+        """Answer HTTP ``code`` with a plain-text reason, as a proxy would; nothing is processed.
+
+        ``retry_after`` adds a ``Retry-After`` header: a number of seconds, or a string sent
+        as is (an HTTP date, or something malformed to see how a client copes).
+        """
+        header = None
+        if retry_after is not None:
+            header = retry_after if isinstance(retry_after, str) else f"{retry_after:g}"
+        return cls(kind=FaultKind.STATUS, status_code=code, retry_after=header)
 
     @classmethod
     def html(cls, code: int = 200) -> Fault:
@@ -229,6 +240,7 @@ class Outcome:
         padding: this many blanks follow the body, made as they are sent (no memory needed).
         content_encoding: the ``Content-Encoding`` the body is sent with, if any.
         declare_length: whether a ``Content-Length`` is sent (else the body goes chunked).
+        retry_after: the ``Retry-After`` header to send with the answer, if any.
     """
 
     response: FakeResponse | None
@@ -240,6 +252,7 @@ class Outcome:
     padding: int = 0
     content_encoding: str | None = None
     declare_length: bool = True
+    retry_after: str | None = None
 
 
 async def enact(fault: Fault | None, request: FakeRequest, handle: Handler) -> Outcome:
@@ -252,7 +265,7 @@ async def enact(fault: Fault | None, request: FakeRequest, handle: Handler) -> O
     if kind is FaultKind.RESET_BEFORE:
         return Outcome(response=None)
     if kind in _SUBSTITUTES:
-        return Outcome(response=_SUBSTITUTES[kind](fault, request))
+        return Outcome(response=_SUBSTITUTES[kind](fault, request), retry_after=fault.retry_after)
     answer = await handle(request)
     half = len(answer.body) // 2
     if kind is FaultKind.RESET_AFTER:

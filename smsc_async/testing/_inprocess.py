@@ -6,10 +6,14 @@ returns the answer. Injected faults become what a real client would observe over
 * refused connection → `RequestNotSent` (nothing was sent);
 * connection dropped (before or after processing), an answer cut short, or a wait between two
   reads longer than ``Timeouts.read`` (latency, drip) → `ExchangeFailed`;
-* HTTP error statuses, HTML pages, malformed bodies and SMSC error answers → an `HttpResponse`;
+* HTTP error statuses (with their ``Retry-After``), HTML pages, malformed bodies and SMSC
+  error answers → an `HttpResponse`;
 * an answer larger than ``max_response_bytes`` once decoded (an oversized answer, a gzip
   bomb) → `smsc_async.ProtocolError`, as the network transports raise it. A gzip answer is
   inflated as an HTTP client would, in bounded steps, so a bomb needs no memory here either.
+
+A cancelled call cancels the emulator's ``handle`` where it is, which the emulator takes as
+its client going away (see `FakeSMSC`'s ``abandoned``).
 
 Waits are real ``anyio.sleep`` calls, so a client's overall deadline cancels them like it
 would cancel a slow socket read.
@@ -166,7 +170,12 @@ def _received(answer: FakeResponse, outcome: Outcome, limit: int, url: str) -> H
         )
     if outcome.padding:
         content += b" " * outcome.padding
-    return HttpResponse(status=answer.status, content=content, content_type=answer.content_type)
+    return HttpResponse(
+        status=answer.status,
+        content=content,
+        content_type=answer.content_type,
+        retry_after=outcome.retry_after,
+    )
 
 
 async def _wait(seconds: float, read_timeout: float) -> None:

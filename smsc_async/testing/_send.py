@@ -248,7 +248,7 @@ def handle_send(ctx: Context) -> str:
     params, account, state = ctx.params, ctx.account, ctx.state
     cost_mode = ctx.choice("cost", range(4))
     client_id = _message_id(ctx)
-    drafts = parse_drafts(params, flag_kind(params))
+    drafts = parse_drafts(params, flag_kind(params), state.nl_records)
     _check_ranges(ctx)
     tz = parse_tz(params["tz"]) if params.get("tz", "").strip() else account.tz
     if tz is None:

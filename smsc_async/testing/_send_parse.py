@@ -3,6 +3,7 @@ lines), and their recipients."""
 
 from __future__ import annotations
 
+import enum
 import re
 from collections.abc import Mapping
 
@@ -12,7 +13,14 @@ from ._rules import normalize_bot_recipient, normalize_email, normalize_phone
 from ._state import Account, MessageKind
 from ._wire import ApiFault
 
-__all__ = ["Draft", "Recipients", "expand_recipients", "flag_kind", "parse_drafts"]
+__all__ = [
+    "Draft",
+    "NlRecords",
+    "Recipients",
+    "expand_recipients",
+    "flag_kind",
+    "parse_drafts",
+]
 
 _PARAM_ERROR = "parameters error"
 
@@ -99,10 +107,38 @@ def make_draft(
     )
 
 
+class NlRecords(enum.Enum):
+    """How a ``list`` line in ``nl=1`` mode is told to start a message, not to continue the
+    previous message's text. SMSC does not document it; each member plays one reading.
+
+    Either way, the part of the line before its first ``:`` decides.
+    """
+
+    PHONE_CHARS = "phone_chars"
+    """It holds a ``|`` (a sender prefix), or is made only of digits, spaces and
+    ``+ ( ) , ; -`` and ``G``/``g`` (numbers and groups). The default."""
+    RECIPIENTS = "recipients"
+    """After an optional ``sender[,tz]|``, it is a ``,``/``;`` list of recipients of any
+    kind: numbers, ``G<n>`` groups, e-mail addresses, ``@nick`` or ``#id``."""
+
+
 _LINE_HEAD = re.compile(r"^[\s\d+(),;\-Gg]+:")
+_RECIPIENT_TOKEN = re.compile(
+    r"\+?[\d\s()\-]*\d[\d\s()\-]*|[Gg]\d+|[^@\s,;:|]+@[^@\s,;:|]+|@\w+|#\d+"
+)
 
 
-def _list_lines(raw: str, multiline: bool) -> list[str]:
+def _starts_record(line: str, reading: NlRecords) -> bool:
+    head, colon, _ = line.partition(":")
+    if reading is NlRecords.PHONE_CHARS:
+        return bool(_LINE_HEAD.match(line)) or "|" in head
+    if not colon:
+        return False
+    tokens = re.split(r"[,;]", head.rpartition("|")[2])
+    return all(_RECIPIENT_TOKEN.fullmatch(token.strip()) for token in tokens)
+
+
+def _list_lines(raw: str, multiline: bool, reading: NlRecords) -> list[str]:
     lines = [line for line in raw.replace("\r\n", "\n").split("\n")]
     if not multiline:
         return [line.replace("\\n", "\n") for line in lines if line.strip()]
@@ -110,7 +146,7 @@ def _list_lines(raw: str, multiline: bool) -> list[str]:
     # previous message, so messages may hold real newlines.
     joined: list[str] = []
     for line in lines:
-        starts = bool(_LINE_HEAD.match(line)) or ("|" in line.partition(":")[0])
+        starts = _starts_record(line, reading)
         if joined and not starts:
             joined[-1] += "\n" + line
         elif line.strip():
@@ -136,16 +172,21 @@ def _parse_line(line: str, flagged: MessageKind | None) -> Draft:
     return make_draft(head, mes, flagged, sender, tz)
 
 
-def parse_drafts(params: Mapping[str, str], flagged: MessageKind | None) -> list[Draft]:
+def parse_drafts(
+    params: Mapping[str, str],
+    flagged: MessageKind | None,
+    nl_records: NlRecords = NlRecords.PHONE_CHARS,
+) -> list[Draft]:
     """The messages of a send request: one per ``list`` line, or one from ``phones``+``mes``.
 
     ``list`` wins when both are given. Missing ``phones`` (or ``list``) is error 1; whether
-    ``mes`` may be empty depends on the kind and is checked later.
+    ``mes`` may be empty depends on the kind and is checked later. ``nl_records`` says which
+    lines start a message in ``nl=1`` mode.
     """
     sender = params.get("sender") or None
     if params.get("list", "").strip():
         multiline = params.get("nl", "0").strip() == "1"
-        lines = _list_lines(params["list"], multiline)
+        lines = _list_lines(params["list"], multiline, nl_records)
         drafts = [_parse_line(line, flagged) for line in lines]
         return [d if d.sender else attrs.evolve(d, sender=sender) for d in drafts]
     phones = params.get("phones", "")

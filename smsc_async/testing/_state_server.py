@@ -8,6 +8,7 @@ from collections.abc import Mapping
 import attrs
 
 from ._rules import FloodGuard, RateWindow
+from ._send_parse import NlRecords
 from ._state import Account, LedgerEntry, Limits, PingEvent
 from ._wire import ApiFault, ParsedRequest
 
@@ -19,6 +20,7 @@ class ServerState:
     """Everything the handlers share; guarded by ``lock`` (held only for synchronous work)."""
 
     limits: Limits
+    nl_records: NlRecords = NlRecords.PHONE_CHARS
     accounts: dict[str, Account] = attrs.field(factory=dict)
     ledger: list[LedgerEntry] = attrs.field(factory=list)
     ping_events: list[PingEvent] = attrs.field(factory=list)
