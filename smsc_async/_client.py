@@ -28,6 +28,7 @@ from ._http import coerce_transport
 from ._kinds import MessageKinds
 from ._kinds_files import FileMessageKinds
 from ._options import Message
+from ._redact import watch as watch_credentials
 from ._results import CostResult, SendResult
 from ._retry import RetryPolicy
 from ._transport import Timeouts, deadline_transport
@@ -137,6 +138,12 @@ class AsyncClient(CallPath, AccountAPI, MessageKinds, FileMessageKinds, BulkSend
             ``httpx2`` transport (``MockTransport``, ``ASGITransport``, …), or an object
             implementing `smsc_async.Transport` (closed with this client). Default: an
             httpx2 pool sized to ``max_concurrency``.
+        max_response_bytes: the largest answer read, after decompression (default 16 MiB);
+            a larger one raises `ProtocolError`. For the transports the client builds.
+        proxy: an ``http://``/``https://`` proxy URL for every request. Without it the
+            ``HTTP_PROXY``/``HTTPS_PROXY``/``ALL_PROXY``/``NO_PROXY`` environment variables
+            decide. For the transports the client builds (not with an ``httpx2`` client or
+            transport, which have their own).
         ip_block_cooloff: seconds to send nothing after SMSC answered error 4 (this IP is
             blocked after frequent erroneous requests), since every further request would
             prolong the block. Meanwhile calls raise `IpBlockedError` at once, without any
@@ -153,6 +160,7 @@ class AsyncClient(CallPath, AccountAPI, MessageKinds, FileMessageKinds, BulkSend
         "_closed",
         "_cooloff",
         "_max_concurrency",
+        "_redactor",
         "_retry",
         "_slots",
         "_timed",
@@ -172,10 +180,14 @@ class AsyncClient(CallPath, AccountAPI, MessageKinds, FileMessageKinds, BulkSend
         max_concurrency: int = MAX_CONCURRENCY,
         retry: RetryPolicy | None = None,
         transport: TransportLike | None = None,
+        max_response_bytes: int | None = None,
+        proxy: str | None = None,
         ip_block_cooloff: float = DEFAULT_IP_BLOCK_COOLOFF,
     ) -> None:
         self._closed = False
         self._auth = _credentials_body(login, password, api_key)
+        # Errors built while this client exists have its credentials replaced by ***.
+        self._redactor = watch_credentials(self._auth)
         self._auth_kind = "api_key" if self._auth.startswith(b"apikey=") else "login+password"
         self._base_url = _check_base_url(base_url, allow_http)
         if (
@@ -198,7 +210,12 @@ class AsyncClient(CallPath, AccountAPI, MessageKinds, FileMessageKinds, BulkSend
         self._retry = retry if retry is not None else RetryPolicy()
         self._cooloff = float(ip_block_cooloff)
         self._blocked_until = 0.0  # monotonic time the IP block cool-off ends; 0: none
-        self._transport = coerce_transport(transport, max_connections=max_concurrency)
+        self._transport = coerce_transport(
+            transport,
+            max_connections=max_concurrency,
+            max_response_bytes=max_response_bytes,
+            proxy=proxy,
+        )
         # Set when the transport bounds a whole attempt itself (no cancel scope needed).
         self._timed = deadline_transport(self._transport)
         self._slots = Slots(max_concurrency)

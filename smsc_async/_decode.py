@@ -90,11 +90,14 @@ def decode_text(content: bytes, content_type: str | None) -> str:
             charset = declared
             text = content.decode(charset)
     except ProtocolError as exc:
-        raise ProtocolError(exc.reason, body=content) from None
+        failure = ProtocolError(exc.reason, body=content)
     except (LookupError, UnicodeError):
         # LookupError: a registered codec that is not a text encoding (e.g. "rot13").
-        raise ProtocolError(f"body is not valid {charset} text", body=content) from None
-    return text[1:] if text.startswith("\ufeff") else text
+        failure = ProtocolError(f"body is not valid {charset} text", body=content)
+    else:
+        return text[1:] if text.startswith("\ufeff") else text
+    # Raised outside the except blocks: a UnicodeDecodeError holds the whole body.
+    raise failure
 
 
 @lru_cache(maxsize=32)
@@ -251,7 +254,9 @@ def parse_json(text: str | bytes) -> object:
     try:
         return orjson.loads(text)
     except orjson.JSONDecodeError:
-        raise ProtocolError("not valid JSON") from None
+        pass
+    # Raised outside the except block: the JSONDecodeError holds the whole text (``.doc``).
+    raise ProtocolError("not valid JSON")
 
 
 def parse_xml(text: str) -> ET.Element:
@@ -270,7 +275,9 @@ def parse_xml(text: str) -> ET.Element:
     try:
         return ET.fromstring(text)  # noqa: S314 -- no DTD, hence no entities (checked above)
     except (ET.ParseError, ValueError):  # ValueError: text that cannot even be encoded
-        raise ProtocolError("not well-formed XML") from None
+        pass
+    # Raised outside the except block, so no chained exception keeps the parser's frames.
+    raise ProtocolError("not well-formed XML")
 
 
 def xml_fields(element: ET.Element) -> dict[str, object]:
@@ -371,7 +378,8 @@ def parse_error(text: str, *, fmt: int, endpoint: str) -> ApiError | None:
     try:
         return error_from_fields(fields, endpoint)
     except ProtocolError as exc:
-        raise in_context(exc, endpoint, text) from None
+        failure = in_context(exc, endpoint, text)
+    raise failure  # outside the except block: chained to nothing (see `in_context`)
 
 
 def first_line(text: str) -> str:
@@ -403,7 +411,11 @@ def check_fmt(fmt: int) -> int:
 
 
 def in_context(exc: ProtocolError, endpoint: str, text: str) -> ProtocolError:
-    """The same error, now naming the endpoint and keeping the body (never in the message)."""
+    """The same error, now naming the endpoint and keeping the body (never in the message).
+
+    Raise it after the ``except`` block that caught ``exc``, not inside: chained to ``exc``,
+    it would keep the parser's frames, whose locals hold the answer's text.
+    """
     body = exc.body if exc.body is not None else text.encode("utf-8", "backslashreplace")
     return ProtocolError(
         exc.reason, endpoint=exc.endpoint or endpoint, status_code=exc.status_code, body=body

@@ -65,7 +65,8 @@ def decoded(text: str, fmt: int, endpoint: str, read: Callable[[str], T]) -> T:
         return read(text)
     except ProtocolError as exc:
         body = exc.body if exc.body is not None else text.encode("utf-8", "backslashreplace")
-        raise ProtocolError(exc.reason, endpoint=endpoint, body=body) from None
+        failure = ProtocolError(exc.reason, endpoint=endpoint, body=body)
+    raise failure  # outside the except block: chained to nothing (see `in_context`)
 
 
 def raw_text(value: object, field: str) -> str:

@@ -221,4 +221,5 @@ def parse_send(
         known, extra = convert_fields(fields, _SEND_FIELDS, _SEND_REQUIRED)
         return SendResult(**known, extra=extra)
     except ProtocolError as exc:
-        raise in_context(exc, endpoint, text) from None
+        failure = in_context(exc, endpoint, text)
+    raise failure  # outside the except block: chained to nothing (see `in_context`)

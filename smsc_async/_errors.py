@@ -1,10 +1,15 @@
 """The exception hierarchy: one base, and classes that say what happened and what to do.
 
 No message built here ever contains a credential or a message text: errors carry the endpoint,
-codes and ids only, so they are safe to log and to show in tracebacks.
+codes and ids only, so they are safe to log and to show in tracebacks. What an error carries
+from the server or a library (a description, a reason, a body, a cause) may quote the request
+back; the credentials of every open client are replaced by ``***`` there when the error is
+built, in every form a server may quote them in.
 """
 
 from __future__ import annotations
+
+from ._redact import redact_bytes, redact_text
 
 __all__ = [
     "ApiError",
@@ -70,8 +75,9 @@ class WrongEventLoopError(ClientClosedError):
 class ProtocolError(SmscError):
     """The server's answer could not be understood (empty, truncated, HTML, wrong shape).
 
-    The raw body is kept on ``.body`` for debugging but never shown in the message.
-    The request may have been processed: for a send, reconcile through ``status``.
+    The raw body is kept on ``.body`` for debugging but never shown in the message; any
+    credential in it is replaced by ``***``. The request may have been processed: for a send,
+    reconcile through ``status``.
     """
 
     def __init__(
@@ -82,10 +88,11 @@ class ProtocolError(SmscError):
         status_code: int | None = None,
         body: bytes | None = None,
     ) -> None:
+        reason = redact_text(reason)
         self.reason = reason
         self.endpoint = endpoint
         self.status_code = status_code
-        self.body = body
+        self.body = redact_bytes(body) if body else body
         where = f" from {endpoint}" if endpoint else ""
         status = f" (HTTP {status_code})" if status_code is not None else ""
         super().__init__(f"unreadable answer{where}{status}: {reason}")
@@ -97,7 +104,7 @@ class TransportError(SmscError):
     Attributes:
         endpoint: the endpoint called, e.g. ``"send"``.
         message_id: the client-assigned message id, when the call had one.
-        cause: the class name and text of the underlying failure.
+        cause: the class name and text of the underlying failure (credentials replaced).
     """
 
     def __init__(
@@ -108,6 +115,8 @@ class TransportError(SmscError):
         message_id: int | str | None = None,
         cause: str | None = None,
     ) -> None:
+        reason = redact_text(reason)
+        cause = redact_text(cause) if cause else cause
         self.reason = reason
         self.endpoint = endpoint
         self.message_id = message_id
@@ -141,7 +150,7 @@ class ApiError(SmscError):
 
     Attributes:
         code: SMSC's error code.
-        description: the server's own description text.
+        description: the server's own description text (credentials replaced by ``***``).
         endpoint: the endpoint that answered, e.g. ``"send"``.
         message_id: the message id the server reported with the error, when it gave one.
     """
@@ -154,6 +163,7 @@ class ApiError(SmscError):
         endpoint: str = "send",
         message_id: int | str | None = None,
     ) -> None:
+        description = redact_text(description) if description else description
         self.code = code
         self.description = description
         self.endpoint = endpoint

@@ -187,6 +187,8 @@ class Transport(Protocol):
         Raises:
             RequestNotSent: nothing was sent.
             ExchangeFailed: something may have been sent.
+            ProtocolError: an answer came but is larger than the transport accepts (the
+                request may have been processed); the transports that ship raise it.
             Exception: whatever ``request.stream`` raised, unchanged (the body never
                 completed, so nothing was processed).
         """

@@ -7,12 +7,19 @@
 
 Both implement `smsc_async.Transport`; pass one (or an ``httpx2.AsyncClient``, an
 ``httpx2.AsyncBaseTransport`` such as ``MockTransport``, or an ``aiohttp.ClientSession``)
-as the client's ``transport=``.
+as the client's ``transport=``. Both take the same settings and behave alike:
+
+* ``proxy=``: every request through that proxy; without it, ``HTTP_PROXY``/``HTTPS_PROXY``/
+  ``ALL_PROXY`` and ``NO_PROXY`` from the environment decide.
+* ``max_response_bytes=`` (default `MAX_RESPONSE_BYTES`, 16 MiB): an answer larger than this
+  once decompressed is not read further; the call raises `smsc_async.ProtocolError`.
+* Every failure is `RequestNotSent` or `ExchangeFailed` (or that `ProtocolError`), chained to
+  nothing, and no frame of theirs keeps the request body (with the credentials) in a local.
 """
 
 from __future__ import annotations
 
 from ._aiohttp import AiohttpTransport
-from ._http import HttpxTransport
+from ._http import MAX_RESPONSE_BYTES, HttpxTransport
 
-__all__ = ["AiohttpTransport", "HttpxTransport"]
+__all__ = ["MAX_RESPONSE_BYTES", "AiohttpTransport", "HttpxTransport"]

@@ -6,6 +6,7 @@ asyncio only, so its trio cases are skipped.
 
 from __future__ import annotations
 
+import asyncio
 import subprocess
 import sys
 import threading
@@ -17,6 +18,7 @@ import anyio
 import httpx2
 import pytest
 from loopback import LoopbackServer, Received, Reply, refused_url
+from secrecy import assert_no_leak
 
 from smsc_async._errors import ClientClosedError, ConfigurationError
 from smsc_async._http import coerce_transport, failure_text
@@ -449,6 +451,9 @@ def raising(exc: Exception) -> httpx2.MockTransport:
         (httpx2.LocalProtocolError("illegal header"), ExchangeFailed),
         (httpx2.DecodingError("bad gzip"), ExchangeFailed),
         (httpx2.ReadError(f"echo of {BODY.decode()}"), ExchangeFailed),
+        # Not httpx2's own: whatever escapes the library (a closed event loop, a bug).
+        (RuntimeError("Event loop is closed"), ExchangeFailed),
+        (ValueError("unexpected"), ExchangeFailed),
     ],
     ids=lambda v: type(v).__name__ if isinstance(v, Exception) else v.__name__,
 )
@@ -462,6 +467,80 @@ async def test_httpx_errors_map_to_exactly_one_outcome(
     assert str(caught.value).startswith(type(library_error).__name__)
     assert_body_free(caught.value)
     await transport.aclose()
+
+
+async def test_unexpected_aiohttp_failure_is_exchange_failed_chained_to_nothing(
+    anyio_backend: str,
+) -> None:
+    """An exception from deep inside aiohttp (here a trace hook) is mapped like its own."""
+    if anyio_backend == "trio":
+        pytest.skip("aiohttp runs on asyncio only")
+    import aiohttp
+
+    async def explode(*_: object) -> None:
+        raise RuntimeError("boom inside aiohttp")
+
+    trace = aiohttp.TraceConfig()
+    trace.on_request_headers_sent.append(explode)
+    with LoopbackServer() as srv:
+        async with aiohttp.ClientSession(trace_configs=[trace]) as session:
+            transport = AiohttpTransport(session=session)
+            with pytest.raises(ExchangeFailed) as caught:
+                await transport.request(post(srv.url), TIMEOUTS)
+    assert str(caught.value) == "RuntimeError: boom inside aiohttp"
+    assert_body_free(caught.value)
+    assert_no_leak(caught.value, {SECRET})
+
+
+def failing_stream(url: str) -> HttpRequest:
+    """The first chunk (with the credentials) goes out; the stream fails on the second."""
+    chunks = [f"--xyz\r\npsw={SECRET}\r\n".encode(), b"rest", b"--xyz--\r\n"]
+    return streamed(url, ChunkStream(chunks, error=ValueError("file changed")))
+
+
+@pytest.mark.parametrize("failure", ["refused", "hang-up", "read-timeout", "stream"])
+async def test_no_frame_of_a_failure_holds_the_body(kind: str, failure: str) -> None:
+    """Error trackers record every frame's locals: none of ours may hold the credentials."""
+    transport = build(kind)
+    answer = Reply.hang_up() if failure == "hang-up" else Reply(delay=1.0)
+    with LoopbackServer(answer) as srv:
+        url = refused_url() if failure == "refused" else srv.url
+        request = failing_stream(url) if failure == "stream" else post(url)
+        with pytest.raises(Exception) as caught:
+            await transport.request(request, QUICK_READ)
+    await transport.aclose()
+    expected = {
+        "refused": RequestNotSent,
+        "hang-up": ExchangeFailed,
+        "read-timeout": ExchangeFailed,
+        "stream": ValueError,
+    }
+    assert type(caught.value) is expected[failure]
+    assert_no_leak(caught.value, {SECRET})
+
+
+@pytest.mark.parametrize("kind", ["httpx", "aiohttp"])
+def test_a_second_event_loop_fails_cleanly(kind: str) -> None:
+    """Used from a second ``asyncio.run``: aiohttp's transport refuses before sending;
+    httpx2's connection, made on the closed loop, has sent the request: outcome unknown."""
+    transport = build(kind)
+    first = asyncio.new_event_loop()
+    with LoopbackServer() as srv:
+        answer = first.run_until_complete(transport.request(post(srv.url), TIMEOUTS))
+        assert answer.status == 200
+        with pytest.raises(Exception) as caught:
+            asyncio.run(transport.request(post(srv.url), TIMEOUTS))
+        sent = len(srv.requests)
+        first.run_until_complete(transport.aclose())
+        first.close()
+    if kind == "aiohttp":
+        assert type(caught.value) is ConfigurationError
+        assert "event loop" in str(caught.value)
+        assert sent == 1
+    else:
+        assert type(caught.value) is ExchangeFailed
+    assert_body_free(caught.value)
+    assert_no_leak(caught.value, {SECRET})
 
 
 def test_failure_text_is_short_and_body_free() -> None:

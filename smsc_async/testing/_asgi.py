@@ -124,7 +124,7 @@ async def _send_body(outcome: Outcome, answer: FakeResponse, send: Send) -> bool
     """Send status, headers and body; False when the body was cut (the caller closes)."""
     body = answer.body
     declared = len(body) if outcome.cut_at is None else max(len(body), outcome.cut_at + 1)
-    await send(_start(answer, declared, outcome.retry_after))
+    await send(_start(answer, declared + outcome.padding, outcome))
     if outcome.cut_at is not None:
         await send(
             {"type": "http.response.body", "body": body[: outcome.cut_at], "more_body": True}
@@ -135,17 +135,28 @@ async def _send_body(outcome: Outcome, answer: FakeResponse, send: Send) -> bool
         await anyio.sleep(outcome.drip_delay)
         chunk = body[offset : offset + step]
         await send({"type": "http.response.body", "body": chunk, "more_body": True})
+    await _send_padding(outcome.padding, send)
     await send({"type": "http.response.body", "body": b"", "more_body": False})
     return True
 
 
-def _start(answer: FakeResponse, length: int, retry_after: str | None) -> Message:
-    headers = [
-        (b"content-type", answer.content_type.encode("latin-1")),
-        (b"content-length", str(length).encode()),
-    ]
-    if retry_after is not None:
-        headers.append((b"retry-after", retry_after.encode("latin-1")))
+async def _send_padding(size: int, send: Send) -> None:
+    """``size`` blanks, made as they are sent, so a huge answer costs no memory here."""
+    block = b" " * min(size, 1 << 16)
+    while size > 0:
+        step = block if size >= len(block) else block[:size]
+        await send({"type": "http.response.body", "body": step, "more_body": True})
+        size -= len(step)
+
+
+def _start(answer: FakeResponse, length: int, outcome: Outcome) -> Message:
+    headers = [(b"content-type", answer.content_type.encode("latin-1"))]
+    if outcome.declare_length:  # else the server sends it chunked
+        headers.append((b"content-length", str(length).encode()))
+    if outcome.content_encoding is not None:
+        headers.append((b"content-encoding", outcome.content_encoding.encode("latin-1")))
+    if outcome.retry_after is not None:
+        headers.append((b"retry-after", outcome.retry_after.encode("latin-1")))
     return {"type": "http.response.start", "status": answer.status, "headers": headers}
 
 

@@ -24,13 +24,27 @@ truncated       yes          a declared Content-Length, half the body, then a cl
 malformed       yes          a well-framed answer whose body is cut in half (unparseable)
 error           no           an SMSC error answer with the given code, in the requested ``fmt``
 refuse          no           connection refused (in-process only; a socket server drops instead)
+echo            no           an error answer (or HTML page) quoting the request's credentials
+oversized       yes          the answer padded with blanks to ``size`` bytes, made as it is sent
+gzip_bomb       yes          the same, gzip-compressed: a small body that inflates to ``size``
 =============== ============ ===================================================================
+
+``echo`` plays a careless server or proxy repeating the request back: the request as it was
+received (URL-encoded), each credential parameter decoded, and the MD5 of ``psw``, in an SMSC
+error description (HTML-escaped in a page). ``oversized`` and ``gzip_bomb`` keep the real
+answer valid (JSON and text allow trailing blanks), so only a client's size limit can fail
+them; an oversized answer is sent with its ``Content-Length`` or, with
+``declare_length=False``, chunked.
 """
 
 from __future__ import annotations
 
 import enum
+import hashlib
+import html
+import zlib
 from collections.abc import Awaitable, Callable
+from functools import lru_cache
 from http import HTTPStatus
 
 import attrs
@@ -64,6 +78,9 @@ class FaultKind(enum.Enum):
     MALFORMED = "malformed"
     ERROR = "error"
     REFUSE = "refuse"
+    ECHO = "echo"
+    OVERSIZED = "oversized"
+    GZIP_BOMB = "gzip_bomb"
 
 
 _REACHES_FAKE = frozenset(
@@ -73,6 +90,8 @@ _REACHES_FAKE = frozenset(
         FaultKind.RESET_AFTER,
         FaultKind.TRUNCATED,
         FaultKind.MALFORMED,
+        FaultKind.OVERSIZED,
+        FaultKind.GZIP_BOMB,
     }
 )
 
@@ -91,8 +110,10 @@ class Fault:
         seconds: latency before the answer, or the pause before each drip chunk.
         chunk_size: bytes per drip chunk.
         status_code: the HTTP status of a `status` or `html` answer.
-        error_code: the SMSC error code of an `error` answer.
+        error_code: the SMSC error code of an `error` (or `echo`) answer.
         description: the error text of an `error` answer.
+        size: the size in bytes an `oversized` answer has (a `gzip_bomb` once inflated).
+        declare_length: whether an `oversized` answer declares its length (else chunked).
         retry_after: the ``Retry-After`` header of a `status` answer, as sent (seconds or an
             HTTP date); None sends none.
     """
@@ -105,6 +126,8 @@ class Fault:
     )
     error_code: int = 0
     description: str = ""
+    size: int = attrs.field(default=0, validator=attrs.validators.ge(0))
+    declare_length: bool = True
     retry_after: str | None = None
 
     @property
@@ -170,6 +193,23 @@ class Fault:
         """Refuse the connection (in-process); a socket server can only drop it instead."""
         return cls(kind=FaultKind.REFUSE)
 
+    @classmethod
+    def echo(cls, code: int | None = 2, *, status_code: int = 200) -> Fault:
+        """Answer SMSC error ``code`` whose description quotes the request's credentials, or
+        with ``code=None`` an HTML page (HTTP ``status_code``) that does; nothing is processed.
+        """
+        return cls(kind=FaultKind.ECHO, error_code=code or 0, status_code=status_code)
+
+    @classmethod
+    def oversized(cls, size: int, *, declare_length: bool = True) -> Fault:
+        """Process the request and answer it padded with blanks to ``size`` bytes."""
+        return cls(kind=FaultKind.OVERSIZED, size=size, declare_length=declare_length)
+
+    @classmethod
+    def gzip_bomb(cls, size: int) -> Fault:
+        """Process the request and answer it padded to ``size`` bytes, gzip-compressed."""
+        return cls(kind=FaultKind.GZIP_BOMB, size=size)
+
 
 # send.php's meanings. Texts marked [REC] in the spec are the server's own; the rest describe.
 _ERROR_TEXTS = {
@@ -197,6 +237,9 @@ class Outcome:
         drip_delay: seconds before each body chunk (with ``chunk_size``).
         chunk_size: bytes per body chunk; 0 sends the body at once.
         cut_at: the connection closes after this many body bytes, the full length declared.
+        padding: this many blanks follow the body, made as they are sent (no memory needed).
+        content_encoding: the ``Content-Encoding`` the body is sent with, if any.
+        declare_length: whether a ``Content-Length`` is sent (else the body goes chunked).
         retry_after: the ``Retry-After`` header to send with the answer, if any.
     """
 
@@ -206,6 +249,9 @@ class Outcome:
     drip_delay: float = 0.0
     chunk_size: int = 0
     cut_at: int | None = None
+    padding: int = 0
+    content_encoding: str | None = None
+    declare_length: bool = True
     retry_after: str | None = None
 
 
@@ -230,7 +276,27 @@ async def enact(fault: Fault | None, request: FakeRequest, handle: Handler) -> O
         return Outcome(response=answer, drip_delay=fault.seconds, chunk_size=fault.chunk_size)
     if kind is FaultKind.TRUNCATED:
         return Outcome(response=answer, cut_at=half)
+    if kind is FaultKind.OVERSIZED:
+        padding = max(fault.size - len(answer.body), 0)
+        return Outcome(response=answer, padding=padding, declare_length=fault.declare_length)
+    if kind is FaultKind.GZIP_BOMB:
+        body = _gzip_padded(answer.body, max(fault.size - len(answer.body), 0))
+        return Outcome(response=attrs.evolve(answer, body=body), content_encoding="gzip")
     return Outcome(response=attrs.evolve(answer, body=answer.body[:half]))  # MALFORMED
+
+
+@lru_cache(maxsize=8)
+def _gzip_padded(body: bytes, padding: int) -> bytes:
+    """``body`` and ``padding`` blanks, gzip-compressed a megabyte at a time."""
+    packer = zlib.compressobj(9, zlib.DEFLATED, 31)  # 31: the gzip container
+    parts = [packer.compress(body)]
+    block = b" " * min(padding, 1 << 20)
+    while padding > 0:
+        step = block if padding >= len(block) else block[:padding]
+        parts.append(packer.compress(step))
+        padding -= len(step)
+    parts.append(packer.flush())
+    return b"".join(parts)
 
 
 def _status_answer(fault: Fault, _: FakeRequest) -> FakeResponse:
@@ -265,6 +331,29 @@ def _error_answer(fault: Fault, request: FakeRequest) -> FakeResponse:
     return encode_answer(fmt, charset, error_body(fmt, api_fault))
 
 
+def _echo_answer(fault: Fault, request: FakeRequest) -> FakeResponse:
+    """An answer quoting the request (as received) and its credentials back."""
+    params = request_params(request)
+    received = (request.query + b"&" + request.body[:2000]).decode("utf-8", "replace")
+    named = [f"{name}={params[name]}" for name in ("login", "psw", "apikey") if name in params]
+    if "psw" in params:
+        digest = hashlib.md5(params["psw"].encode("utf-8"), usedforsecurity=False).hexdigest()
+        named.append(f"md5={digest}")
+    quote = f"request {received!r} ({', '.join(named)})"
+    if fault.error_code:
+        text = _ERROR_TEXTS.get(fault.error_code, "error")
+        return _error_answer(
+            attrs.evolve(fault, kind=FaultKind.ERROR, description=f"{text}: {quote}"), request
+        )
+    page = (
+        f"<!DOCTYPE html>\n<html><head><title>Bad request</title></head>\n"
+        f"<body><h1>Bad request</h1><pre>{html.escape(quote)}</pre></body></html>\n"
+    )
+    return FakeResponse(
+        status=fault.status_code, content_type="text/html; charset=utf-8", body=page.encode()
+    )
+
+
 def _phrase(status: int) -> str:
     try:
         return HTTPStatus(status).phrase
@@ -276,4 +365,5 @@ _SUBSTITUTES: dict[FaultKind, Callable[[Fault, FakeRequest], FakeResponse]] = {
     FaultKind.STATUS: _status_answer,
     FaultKind.HTML: _html_answer,
     FaultKind.ERROR: _error_answer,
+    FaultKind.ECHO: _echo_answer,
 }
