@@ -60,6 +60,8 @@ from ._transport import (
 if TYPE_CHECKING:
     from anyio.abc import AsyncBackend
 
+    from ._redact import Redactor
+
 __all__ = ["CallPath", "current_loop", "wrong_loop"]
 
 logger = logging.getLogger("smsc_async")
@@ -82,6 +84,7 @@ class CallPath:
     if TYPE_CHECKING:
         _auth: bytes
         _base_url: str
+        _redactor: Redactor
         _closed: bool
         _cooloff: float
         _retry: RetryPolicy
@@ -118,6 +121,7 @@ class CallPath:
         if self._blocked_until:
             self._refuse_while_blocked(endpoint)
         attempt = Attempts(endpoint, message_id)
+        failure: SmscError
         try:
             url = f"{self._base_url}/sys/{endpoint}.php"
             if files:
@@ -135,10 +139,12 @@ class CallPath:
                 raise ProtocolError(
                     "unexpected HTTP status", endpoint=endpoint, status_code=response.status
                 )
-            text = decode_text(response.content, response.content_type)
-            if "rror" in text:  # "error", "ERROR": perhaps error 4
-                self._watch_ip_block(text, endpoint)
-            return text
+            answer = _answer_text(response, self._redactor)
+            if isinstance(answer, str):
+                if "rror" in answer:  # "error", "ERROR": perhaps error 4
+                    self._watch_ip_block(answer, endpoint)
+                return answer
+            failure = answer
         # Raised here, outside the except block, so that nothing chains to the exception.
         raise failure
 
@@ -327,6 +333,26 @@ class CallPath:
 
 
 _MAY_HAVE_REACHED = "the request may have reached the server, but no answer was read"
+
+
+def _answer_text(response: HttpResponse, redactor: Redactor) -> str | ProtocolError:
+    """The answer's text, with any credential the server quoted back already replaced.
+
+    Errors redact what they carry, but the decoders that build them hold the answer in their
+    frames, which error trackers record with their locals. So an answer that could become an
+    error (it mentions an error, or is not the JSON every request asks for: an HTML page, a
+    truncated body) is redacted before any decoder sees it; a plain JSON success answer,
+    which no decoder turns into an error that quotes it, is passed on as it is at no cost.
+    An undecodable body becomes a new `ProtocolError`, so no frame that held the raw bytes
+    stays in its traceback.
+    """
+    try:
+        text = decode_text(response.content, response.content_type)
+    except ProtocolError as exc:
+        return ProtocolError(exc.reason, status_code=exc.status_code, body=exc.body)
+    if "rror" in text or text[:1] not in ("{", "["):
+        return redactor.text(text)
+    return text
 
 
 def current_loop() -> object:
