@@ -26,14 +26,23 @@ one of the client's ``max_concurrency`` slots busy, and reports one outcome per 
   resumed from the checkpoint, never silently.
 * **Anti-flood**: a message that would be the 51st to one recipient with less than 60 s
   between messages is rejected before sending (``flood_limit``).
-* **Resumable**: `BulkJob.checkpoint` (also in every progress event) says how far the input
-  is settled and which requests are open; a job given ``checkpoint=`` skips what was
-  settled, reconciles the open requests before sending their messages again, and sends
-  the unsent ones. The caller must give the same messages in the same order.
+* **Resumable, exactly once**: `BulkJob.checkpoint` (also in every progress event) says how
+  far the input is settled and which requests are open; a job given ``checkpoint=`` skips
+  what was settled, reconciles the open requests before sending their messages again, and
+  sends the unsent ones. The caller must give the same messages in the same order. The
+  checkpoint counts an outcome only once the application has taken it (from the iterator,
+  or through ``run()``'s ``DELIVERED`` progress events, which carry it), never when a
+  worker merely learns it: across any crash and resume each outcome reaches the
+  application once (`smsc_async._bulk_state`).
+* **Interruptible**: cancelled (or its block left by an exception), a job's summary is
+  final: requests that may have left are unknown (`BulkJob.unknown`), messages that never
+  left are not sent, nothing is in flight; the checkpoint keeps whatever the application
+  was not given.
 * **Flat memory**: the input is read only as fast as requests go out (one batch waits at
   most), outcomes stream out (1024 buffered for a slow reader), and nothing is kept per
-  message but the unknown outcomes (for reconciliation) and the anti-flood count of the
-  last 10 000 recipients. Outcomes arrive as requests complete, not in input order.
+  message but the unknown outcomes (for reconciliation), the outcomes not yet taken, and
+  the anti-flood count of the last 10 000 recipients. Outcomes arrive as requests
+  complete, not in input order.
 """
 
 from __future__ import annotations

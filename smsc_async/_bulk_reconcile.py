@@ -9,10 +9,11 @@ recipient twice in one request, so each (id, recipient) pair names one message:
 * every recipient −3 "not found" → it was never accepted: **not sent**, safe to send again;
 * no answer for some recipient (the status request itself failed) → still **unknown**.
 
-"Not found" is only trusted once the request is ``grace`` seconds old: a server still
-working on a request the client gave up on could otherwise record it after the check, and a
-message sent again would then go twice. The default, a minute, is the client's default call
-deadline and SMSC's duplicate window.
+"Found" is believed at once. "Not found" is only trusted once the request is ``grace``
+seconds old: a server still working on a request the client gave up on could otherwise
+record it after the check, and a message sent again would then go twice. So messages not
+found too early are asked about again once their grace is over. The default, a minute, is
+the client's default call deadline and SMSC's duplicate window.
 """
 
 from __future__ import annotations
@@ -98,22 +99,8 @@ def _decide(outcome: UnknownOutcome, rows: list[MessageStatus]) -> Outcome:
     )
 
 
-async def reconcile_outcomes(
-    status: StatusLookup, outcomes: Sequence[UnknownOutcome], *, grace: float = DEFAULT_GRACE
-) -> list[Outcome]:
-    """Ask ``status.php`` about unknown outcomes; return one outcome for each, in order.
-
-    Waits first until ``grace`` seconds have passed since the client gave up on the latest
-    request (``ended_at``; for a request carried over from a checkpoint, whose end is not
-    known, since it was sent). A server may still be processing a request the client
-    stopped waiting for, and "not found" must not be believed before it is done. An outcome
-    comes back unchanged (still unknown) when a status request failed.
-    """
-    if not outcomes:
-        return []
-    wait = max(o.ended_at or o.started_at for o in outcomes) + grace - time.time()
-    if wait > 0:
-        await anyio.sleep(wait)
+async def _decide_all(status: StatusLookup, outcomes: Sequence[UnknownOutcome]) -> list[Outcome]:
+    """One status lookup for ``outcomes``."""
     pairs = [(o.request_id, r) for o in outcomes for r in o.recipients]
     found = await _lookup(status, pairs)
     decided: list[Outcome] = []
@@ -121,4 +108,40 @@ async def reconcile_outcomes(
         rows = [found.get((outcome.request_id, recipient_key(r))) for r in outcome.recipients]
         known = [row for row in rows if row is not None]
         decided.append(_decide(outcome, known) if len(known) == len(rows) else outcome)
+    return decided
+
+
+def _trusted_from(outcome: UnknownOutcome, grace: float) -> float:
+    """When "not found" becomes believable: ``grace`` after the client gave up on the
+    request (``ended_at``; for a request carried over from a checkpoint, whose end is not
+    known, after it was sent)."""
+    return (outcome.ended_at or outcome.started_at) + grace
+
+
+async def reconcile_outcomes(
+    status: StatusLookup, outcomes: Sequence[UnknownOutcome], *, grace: float = DEFAULT_GRACE
+) -> list[Outcome]:
+    """Ask ``status.php`` about unknown outcomes; return one outcome for each, in order.
+
+    A message found is sent at once. One not found before its request is ``grace`` seconds
+    past is asked about again once it is (the call waits until then): a server may still be
+    processing a request the client stopped waiting for. An outcome comes back unchanged
+    (still unknown) when a status request failed.
+    """
+    if not outcomes:
+        return []
+    decided = await _decide_all(status, outcomes)
+    now = time.time()
+    early = [
+        n
+        for n, (outcome, verdict) in enumerate(zip(outcomes, decided, strict=True))
+        if isinstance(verdict, NotSentOutcome) and _trusted_from(outcome, grace) > now
+    ]
+    if early:
+        wait = max(_trusted_from(outcomes[n], grace) for n in early) - time.time()
+        if wait > 0:
+            await anyio.sleep(wait)
+        again = await _decide_all(status, [outcomes[n] for n in early])
+        for n, verdict in zip(early, again, strict=True):
+            decided[n] = verdict
     return decided

@@ -272,7 +272,7 @@ async def test_reconcile_settles_lost_answers_through_status() -> None:
     assert len(fake.ledger) == 40
 
 
-async def test_client_reconcile_waits_for_the_grace_and_keeps_unanswered_unknown() -> None:
+async def test_client_reconcile_keeps_unanswered_unknown_without_waiting() -> None:
     fake, plan = _fake(), FaultPlan()
     plan.add(Fault.error(4), endpoint="status")
     outcome = UnknownOutcome(
@@ -283,11 +283,34 @@ async def test_client_reconcile_waits_for_the_grace_and_keeps_unanswered_unknown
         started_at=time.time(),
     )
     async with _client(fake, plan) as client:
+        with anyio.fail_after(5):  # no answer to wait for: the grace does not apply
+            assert await client.reconcile([outcome], grace=60) == [outcome]
+        assert await client.reconcile([]) == []
+
+
+async def test_reconcile_believes_found_at_once_and_not_found_only_after_the_grace() -> None:
+    fake = _fake()
+    async with _client(fake) as client:
+        sent = await client.send_list(_messages(1), id="x-1")
+        assert sent.id == "x-1"
+        now = time.time()
+        found, missing = (
+            UnknownOutcome(
+                index=n,
+                message=_messages(2)[n],
+                request_id="x-1",
+                recipients=(f"+7999000000{n}",),
+                started_at=now,
+                ended_at=now,
+            )
+            for n in (0, 1)
+        )
+        with anyio.fail_after(5):
+            (decided,) = await client.reconcile([found], grace=60)  # no wait
+        assert isinstance(decided, SentOutcome) and decided.reconciled
         with pytest.raises(TimeoutError):
             with anyio.fail_after(0.3):
-                await client.reconcile([outcome], grace=60)
-        assert await client.reconcile([outcome], grace=0) == [outcome]
-        assert await client.reconcile([]) == []
+                await client.reconcile([found, missing], grace=60)
 
 
 def _options_cases() -> Iterable[tuple[dict[str, object], str]]:

@@ -1,0 +1,197 @@
+"""Sending one batch of a bulk job as a ``list`` request, and what follows when it fails.
+
+The policy (which error stops the job, which is narrowed down, which is retried) is tabled in
+`smsc_async._bulk_attribute`; this module carries it out. Whatever happens to a request, each
+of its messages ends with one outcome:
+
+* an answer with results settles each message (`smsc_async._bulk_attribute.settle`);
+* a failure that may have reached the server leaves its messages unknown;
+* an error about the request is narrowed down (halves) until the message at fault is alone;
+* error 9 (too many concurrent requests: our requests are never identical) is retried
+  under a new id;
+* a job interrupted (cancelled) while a request may have left marks its messages unknown.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, NamedTuple
+
+import anyio
+
+from ._bulk_attribute import Action, classify, settle, unknown_outcomes
+from ._bulk_pack import Batch
+from ._bulk_reconcile import StatusLookup
+from ._bulk_types import (
+    NotSentOutcome,
+    Outcome,
+    ProgressStage,
+    RejectedOutcome,
+    UnknownOutcome,
+)
+from ._errors import ApiError, OutcomeUnknownError, SmscError
+from ._results import SendResult
+
+if TYPE_CHECKING:
+    from ._bulk_state import Book
+    from ._retry import RetryPolicy
+
+__all__ = ["RequestSending", "SendCall"]
+
+SendCall = Callable[[dict[str, str], str], Awaitable[SendResult]]
+"""Sends one ``list`` request: (fields, request id) → the decoded ``cost=3`` answer."""
+
+
+class _Narrow(NamedTuple):
+    """Messages of a failed request that hold the one at fault: none of them was taken, and
+    they are in no request (unsent) until the halves take them."""
+
+    request_id: str
+    batch: Batch
+    error: ApiError
+
+
+def not_sent(batch: Batch, request_id: str, error: SmscError | None) -> list[Outcome]:
+    """Every message of ``batch`` not sent, for ``error``."""
+    return [
+        NotSentOutcome(index=item.index, message=item.message, error=error, request_id=request_id)
+        for item in batch.items
+    ]
+
+
+class RequestSending:
+    """Mixed into `smsc_async._bulk_engine.Engine`: the life of one request."""
+
+    if TYPE_CHECKING:
+        _book: Book
+        _send: SendCall
+        _lookup: StatusLookup
+        _params: dict[str, str]
+        _retry: RetryPolicy
+        _stopping: bool
+        _stop_error: SmscError | None
+
+        def _register(self, batch: Batch) -> str: ...
+
+        async def _settle(self, request_id: str, outcomes: list[Outcome]) -> None: ...
+
+        async def _progress(self, stage: ProgressStage, request_id: str | None = None) -> None: ...
+
+        def _stop(self, error: SmscError | None) -> None: ...
+
+    async def _run_request(self, request_id: str, batch: Batch) -> None:
+        """Send a registered batch and settle every one of its messages."""
+        failure = await self._attempt(request_id, batch)
+        if failure is not None:
+            await self._narrow(failure)
+
+    async def _attempt(self, request_id: str, batch: Batch) -> _Narrow | None:
+        try:
+            return await self._send_once(request_id, batch)
+        except BaseException:
+            self._abandon(request_id, batch)
+            raise
+
+    def _abandon(self, request_id: str, batch: Batch) -> None:
+        """The job is being torn down (cancelled, or failed) while handling this request:
+        every message of it that may have reached the server and has no outcome yet becomes
+        unknown. Those that never left are left to the job's end (not sent)."""
+        book = self._book
+        if not book.has_left(request_id):
+            return
+        left = set(book.uncovered(request_id, batch.indices))
+        if not left:
+            return
+        error = OutcomeUnknownError(
+            "the job was interrupted while the request may have been in flight",
+            endpoint="send",
+            message_id=request_id,
+        )
+        entry = book.open[request_id]
+        now = time.time()
+        for item in batch.items:
+            if item.index in left:
+                book.produce(
+                    UnknownOutcome(
+                        index=item.index,
+                        message=item.message,
+                        request_id=request_id,
+                        recipients=item.recipients,
+                        started_at=entry.started_at,
+                        error=error,
+                        ended_at=now,
+                    )
+                )
+
+    async def _send_once(self, request_id: str, batch: Batch) -> _Narrow | None:
+        """Send the request (again, under a new id, after error 9) and settle what its
+        answer settles; return the messages to narrow down, if the error may be one line's."""
+        book = self._book
+        started: float | None = None
+        tries = 0
+        while True:
+            if self._stopping:
+                await self._settle(request_id, not_sent(batch, request_id, self._stop_error))
+                return None
+            stamp = book.stamp(request_id)
+            started = started or stamp
+            await self._progress(ProgressStage.SENDING, request_id)
+            if self._stopping:
+                continue
+            book.leaving(request_id, len(batch))
+            tries += 1
+            params = {**self._params, "list": batch.list_value, "id": request_id, "op": "1"}
+            try:
+                result = await self._send(params, request_id)
+            except SmscError as exc:
+                book.answered(request_id)
+                error: SmscError = exc
+            else:
+                book.answered(request_id)
+                if result.balance is not None:
+                    book.balance = result.balance
+                await self._settle(request_id, settle(batch, request_id, result, started))
+                return None
+            action = classify(error)
+            if action is Action.UNKNOWN:
+                await self._settle(request_id, unknown_outcomes(batch, request_id, started, error))
+                return None
+            if action is Action.RETRY and tries < self._retry.attempts and not self._stopping:
+                self._book.release(request_id, batch.indices)  # an error: nothing was taken
+                request_id = self._register(batch)
+                started = None
+                await anyio.sleep(self._retry.backoff_delay(tries, random.random()))
+                continue
+            if action is not Action.BISECT:
+                self._stop(error)
+                await self._settle(request_id, not_sent(batch, request_id, error))
+                return None
+            assert isinstance(error, ApiError)
+            return await self._line_error(request_id, batch, error)
+
+    async def _line_error(self, request_id: str, batch: Batch, error: ApiError) -> _Narrow | None:
+        """An error about a request: reject its one message, or narrow it down."""
+        if len(batch) == 1:
+            (item,) = batch.items
+            rejected = RejectedOutcome(
+                index=item.index, message=item.message, error=error, request_id=request_id
+            )
+            await self._settle(request_id, [rejected])
+            return None
+        self._book.release(request_id, batch.indices)
+        return _Narrow(request_id, batch, error)
+
+    async def _narrow(self, failure: _Narrow) -> None:
+        """Send the halves of a failed batch; narrow further into those that fail."""
+        if self._stopping:
+            await self._settle(
+                failure.request_id, not_sent(failure.batch, failure.request_id, self._stop_error)
+            )
+            return
+        halves = [(self._register(half), half) for half in failure.batch.halves()]
+        failed = [await self._attempt(request_id, half) for request_id, half in halves]
+        for alone in failed:
+            if alone is not None:
+                await self._narrow(alone)
