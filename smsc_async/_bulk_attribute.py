@@ -9,11 +9,19 @@ What a failure means for the messages of a request (`classify`):
 =========================== ========== ====================================================
 failure                     action     why
 =========================== ========== ====================================================
-error 2, 3, 4               stop       account-wide: every later request would fail alike
+error 2, 4                  stop       account-wide: every later request would fail alike
+error 3                     stop       no money: nothing more can be sent
+error 5                     stop       the date is the shared ``time``: every request has it
+error 1, 6, 7, 8            narrow     may be about one line (its text, sender, numbers);
+                                       halves are sent until the line at fault is alone and
+                                       only it is rejected. When both halves fail with the
+                                       same error before SMSC accepted any request of the
+                                       job, and two lines sent alone fail too, it is about
+                                       the whole request (e.g. a shared ``sender``): the job
+                                       stops with it
 error 9                     retry      our requests never repeat (unique ids), so it is the
                                        concurrency limit (another client on the login)
-other API errors (1, 5-8)   bisect     about one message; halves are sent until the
-                                       message at fault is alone, and only it is rejected
+other error codes           stop       unknown meaning: no further request risks it
 `NotSentError`              stop       the server is unreachable (the client retried)
 `ClientClosedError`         stop       nothing more can be sent
 `OutcomeUnknownError`,      unknown    it may have been accepted: reconcile, never resend
@@ -22,6 +30,9 @@ other API errors (1, 5-8)   bisect     about one message; halves are sent until 
 
 An error answer means the server refused the whole request, so sending its messages again
 (halves, or a retry) cannot send anything twice.
+
+Every error answer counts against the job's ``max_failed_requests``; at the cap the job
+stops with that error (SMSC blocks an IP after frequent erroneous requests, error 4).
 """
 
 from __future__ import annotations
@@ -32,19 +43,7 @@ from decimal import Decimal
 
 from ._bulk_pack import Batch, Item, recipient_key
 from ._bulk_types import Outcome, RejectedOutcome, SentOutcome, UnknownOutcome
-from ._errors import (
-    ApiError,
-    AuthenticationError,
-    ClientClosedError,
-    DuplicateRequestError,
-    InsufficientFundsError,
-    IpBlockedError,
-    NotSentError,
-    OutcomeUnknownError,
-    ProtocolError,
-    SmscError,
-    api_error,
-)
+from ._errors import ApiError, OutcomeUnknownError, ProtocolError, SmscError, api_error
 from ._results import PhoneReport, SendResult
 
 __all__ = ["Action", "classify", "settle", "share_parts", "unknown_outcomes"]
@@ -55,29 +54,23 @@ class Action(enum.Enum):
 
     STOP = "stop"
     RETRY = "retry"
-    BISECT = "bisect"
+    NARROW = "narrow"
     UNKNOWN = "unknown"
 
 
-_STOPPING: tuple[type[SmscError], ...] = (
-    AuthenticationError,
-    InsufficientFundsError,
-    IpBlockedError,
-    NotSentError,
-    ClientClosedError,
-)
+#: Errors that may be about one line of a ``list`` request.
+_LINE_ERRORS = frozenset({1, 6, 7, 8})
 
 
 def classify(error: SmscError) -> Action:
     """The action for a failed request (see the module docstring)."""
-    if isinstance(error, _STOPPING):
-        return Action.STOP
-    if isinstance(error, DuplicateRequestError):
-        return Action.RETRY
-    if isinstance(error, ApiError):
-        return Action.BISECT
     if isinstance(error, (OutcomeUnknownError, ProtocolError)):
         return Action.UNKNOWN
+    if isinstance(error, ApiError):
+        if error.code == 9:
+            return Action.RETRY
+        if error.code in _LINE_ERRORS:
+            return Action.NARROW
     return Action.STOP
 
 

@@ -8,6 +8,11 @@ number of messages. A batch is *registered* (given its request id, listed in the
 as open) when the packer lets it go, so a checkpoint never loses a batch between the input
 and the network.
 
+The first request goes alone: the others wait until a request has been accepted (or the
+first one, narrowing included, has been dealt with). A job whose shared options SMSC
+refuses (a sender the account may not use, wrong credentials, no money) so makes a handful
+of failing requests, not one per slot.
+
 Outcomes reach the application through a bounded stream. The summary counts an outcome
 when a worker learns it; the checkpoint only once the application takes it (`_hand_over`),
 so a checkpoint saved at any moment never claims an outcome the application has not seen.
@@ -46,7 +51,7 @@ __all__ = ["Engine", "ProgressCallback", "SendCall"]
 ProgressCallback = Callable[[BulkProgress], object]
 """Called with each `BulkProgress`; when it returns an awaitable, the job awaits it."""
 
-Batches = MemoryObjectSendStream[tuple[str, Batch]]
+Batches = MemoryObjectSendStream[tuple[str, Batch, bool]]
 
 
 class Engine(RequestSending):
@@ -65,6 +70,7 @@ class Engine(RequestSending):
         resume: Checkpoint | None,
         on_progress: ProgressCallback | None,
         grace: float,
+        max_failed: int,
     ) -> None:
         self._messages = messages
         self._packer = packer
@@ -75,6 +81,9 @@ class Engine(RequestSending):
         self._retry = retry
         self._on_progress = on_progress
         self._grace = grace
+        self._max_failed = max_failed
+        self._failed_requests = 0
+        self._accepted = False  # SMSC has accepted a request of this job
         self._book = Book(resume)
         # A fresh prefix per job: request ids never repeat, even across resumed runs.
         self._prefix = secrets.token_hex(6)
@@ -83,6 +92,8 @@ class Engine(RequestSending):
         self._stop_error: SmscError | None = None
         self._started = False
         self._closed = False  # the job is over and its accounts closed
+        self._probe_sent = False
+        self._gate: anyio.Event | None = None  # set once the first request is dealt with
         self._task_group: TaskGroup | None = None
         self._outbox: MemoryObjectSendStream[Outcome] | None = None
         self._inbox: MemoryObjectReceiveStream[Outcome] | None = None
@@ -108,7 +119,8 @@ class Engine(RequestSending):
 
     async def _run(self) -> None:
         assert self._outbox is not None
-        batches_out, batches_in = anyio.create_memory_object_stream[tuple[str, Batch]](0)
+        self._gate = anyio.Event()
+        batches_out, batches_in = anyio.create_memory_object_stream[tuple[str, Batch, bool]](0)
         try:
             async with anyio.create_task_group() as group:
                 for _ in range(self._concurrency):
@@ -170,13 +182,22 @@ class Engine(RequestSending):
 
     async def _dispatch(self, batch: Batch, out: Batches) -> None:
         request_id = self._register(batch)
-        await out.send((request_id, batch))
+        probe = not self._probe_sent
+        if not probe:
+            assert self._gate is not None
+            await self._gate.wait()
+        self._probe_sent = True
+        await out.send((request_id, batch, probe))
 
     def _register(self, batch: Batch) -> str:
         self._seq += 1
         request_id = f"{self._prefix}-{self._seq}"
         self._book.register(request_id, batch.indices)
         return request_id
+
+    def _open_gate(self) -> None:
+        if self._gate is not None:
+            self._gate.set()
 
     # ------------------------------------------------------------------ resuming
 
@@ -224,10 +245,14 @@ class Engine(RequestSending):
 
     # ------------------------------------------------------------------ workers
 
-    async def _work(self, inbox: MemoryObjectReceiveStream[tuple[str, Batch]]) -> None:
+    async def _work(self, inbox: MemoryObjectReceiveStream[tuple[str, Batch, bool]]) -> None:
         async with inbox:
-            async for request_id, batch in inbox:
-                await self._run_request(request_id, batch)
+            async for request_id, batch, probe in inbox:
+                try:
+                    await self._run_request(request_id, batch)
+                finally:
+                    if probe:
+                        self._open_gate()
 
     # ------------------------------------------------------------------ outcomes
 
@@ -295,6 +320,7 @@ class Engine(RequestSending):
         self._stop_error = error
         self._book.stopped_by = error
         self._book.freeze(self._book.position(self._packer.first_pending(self._book.floor)))
+        self._open_gate()
 
     async def _progress(
         self,

@@ -1,12 +1,15 @@
 """Sending one batch of a bulk job as a ``list`` request, and what follows when it fails.
 
-The policy (which error stops the job, which is narrowed down, which is retried) is tabled in
-`smsc_async._bulk_attribute`; this module carries it out. Whatever happens to a request, each
-of its messages ends with one outcome:
+The policy (which error stops the job, which is narrowed down, which is retried, and what is
+asked of ``status.php`` first) is tabled in `smsc_async._bulk_attribute`; this module carries
+it out. Whatever happens to a request, each of its messages ends with one outcome, and a
+message goes out again only when it provably was not taken:
 
 * an answer with results settles each message (`smsc_async._bulk_attribute.settle`);
 * a failure that may have reached the server leaves its messages unknown;
-* an error about the request is narrowed down (halves) until the message at fault is alone;
+* an error that may be one line's is narrowed down (halves); when both halves fail alike
+  before SMSC has accepted any request of the job, a line or two go alone to tell an error
+  about every request (the job stops) from one about lines (narrowing goes on);
 * error 9 (too many concurrent requests: our requests are never identical) is retried
   under a new id;
 * a job interrupted (cancelled) while a request may have left marks its messages unknown.
@@ -45,8 +48,8 @@ SendCall = Callable[[dict[str, str], str], Awaitable[SendResult]]
 
 
 class _Narrow(NamedTuple):
-    """Messages of a failed request that hold the one at fault: none of them was taken, and
-    they are in no request (unsent) until the halves take them."""
+    """Messages of a failed request that may hold the one line at fault: none of them was
+    taken, and they are in no request (unsent) until the halves take them."""
 
     request_id: str
     batch: Batch
@@ -70,6 +73,9 @@ class RequestSending:
         _lookup: StatusLookup
         _params: dict[str, str]
         _retry: RetryPolicy
+        _max_failed: int
+        _failed_requests: int
+        _accepted: bool
         _stopping: bool
         _stop_error: SmscError | None
 
@@ -80,6 +86,8 @@ class RequestSending:
         async def _progress(self, stage: ProgressStage, request_id: str | None = None) -> None: ...
 
         def _stop(self, error: SmscError | None) -> None: ...
+
+        def _open_gate(self) -> None: ...
 
     async def _run_request(self, request_id: str, batch: Batch) -> None:
         """Send a registered batch and settle every one of its messages."""
@@ -152,33 +160,52 @@ class RequestSending:
                 book.answered(request_id)
                 if result.balance is not None:
                     book.balance = result.balance
+                self._accepted = True
+                self._open_gate()
                 await self._settle(request_id, settle(batch, request_id, result, started))
                 return None
             action = classify(error)
             if action is Action.UNKNOWN:
+                self._open_gate()
                 await self._settle(request_id, unknown_outcomes(batch, request_id, started, error))
                 return None
-            if action is Action.RETRY and tries < self._retry.attempts and not self._stopping:
+            assert isinstance(error, ApiError) or action is Action.STOP
+            if isinstance(error, ApiError):
+                self._failed_requests += 1
+            if action is Action.RETRY and self._may_retry(tries):
                 self._book.release(request_id, batch.indices)  # an error: nothing was taken
                 request_id = self._register(batch)
                 started = None
                 await anyio.sleep(self._retry.backoff_delay(tries, random.random()))
                 continue
-            if action is not Action.BISECT:
+            if action is not Action.NARROW:
                 self._stop(error)
                 await self._settle(request_id, not_sent(batch, request_id, error))
                 return None
             assert isinstance(error, ApiError)
             return await self._line_error(request_id, batch, error)
 
+    def _may_retry(self, tries: int) -> bool:
+        return (
+            tries < self._retry.attempts
+            and not self._stopping
+            and self._failed_requests < self._max_failed
+        )
+
     async def _line_error(self, request_id: str, batch: Batch, error: ApiError) -> _Narrow | None:
-        """An error about a request: reject its one message, or narrow it down."""
+        """An error that may be one line's, to messages proved absent."""
         if len(batch) == 1:
             (item,) = batch.items
             rejected = RejectedOutcome(
                 index=item.index, message=item.message, error=error, request_id=request_id
             )
+            if self._failed_requests >= self._max_failed:
+                self._stop(error)
             await self._settle(request_id, [rejected])
+            return None
+        if self._failed_requests >= self._max_failed:
+            self._stop(error)
+            await self._settle(request_id, not_sent(batch, request_id, error))
             return None
         self._book.release(request_id, batch.indices)
         return _Narrow(request_id, batch, error)
@@ -192,6 +219,39 @@ class RequestSending:
             return
         halves = [(self._register(half), half) for half in failure.batch.halves()]
         failed = [await self._attempt(request_id, half) for request_id, half in halves]
+        first, second = failed
+        if (
+            first is not None
+            and second is not None
+            and first.error.code == second.error.code
+            and not self._accepted
+        ):
+            failed = await self._try_lines(first, second)
         for alone in failed:
             if alone is not None:
                 await self._narrow(alone)
+
+    async def _try_lines(self, first: _Narrow, second: _Narrow) -> list[_Narrow | None]:
+        """Both halves failed alike, and SMSC has accepted no request of this job yet: the
+        error may be about what every request shares (a ``sender`` the account may not use).
+        Send one line alone, then another: once SMSC takes one, the error is about lines,
+        and narrowing goes on; if it takes neither, the job stops with the error."""
+        remaining: list[_Narrow | None] = [first, second]
+        for n, source in enumerate((first, second)):
+            item, *rest = source.batch.items
+            single = Batch([item])
+            request_id = self._register(single)
+            remaining[n] = _Narrow(source.request_id, Batch(rest), source.error)
+            await self._attempt(request_id, single)
+            if self._accepted or self._stopping:
+                break
+        if not self._accepted:
+            self._stop(first.error)
+        if not self._stopping:
+            return remaining
+        for left in remaining:
+            if left is not None:
+                await self._settle(
+                    left.request_id, not_sent(left.batch, left.request_id, self._stop_error)
+                )
+        return []

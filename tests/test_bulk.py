@@ -17,6 +17,7 @@ from smsc_async import (
     InvalidPhoneError,
     Message,
     MessageForbiddenError,
+    UndeliverableError,
     ValidationError,
 )
 from smsc_async._bulk_job import BulkJob
@@ -364,12 +365,19 @@ async def test_the_anti_flood_rule_is_kept_client_side() -> None:
     fake = _fake()
     async with _client(fake) as client:
         outcomes = await _collect(client.send_many(_flooding(), max_lines=7))
-        unguarded = await client.send_many(_flooding(), flood_limit=None, max_lines=7).run()
+        capped = await client.send_many(_flooding(), flood_limit=None, max_lines=7).run()
+        unguarded = await client.send_many(
+            _flooding(), flood_limit=None, max_lines=7, max_failed_requests=100
+        ).run()
     rejected = sorted(i for i, o in outcomes.items() if isinstance(o, RejectedOutcome))
     assert rejected == list(range(50, 60))
     assert len(fake.ledger) == 50
-    # Without the guard the server's own rule drops them, reported per recipient.
-    assert unguarded.rejected == 60 and unguarded.sent == 0
+    # Without the guard the server's own rule refuses them (error 8), one request each:
+    # the job stops at its cap of failed requests, or rejects all under a higher cap.
+    assert capped.rejected == capped.requests and capped.not_sent == 60 - capped.requests
+    assert 20 <= capped.requests < 20 + 14  # the cap, and requests already in flight
+    assert isinstance(capped.stopped_by, UndeliverableError)
+    assert unguarded.rejected == 60 and unguarded.sent == 0 and unguarded.stopped_by is None
 
 
 async def test_requests_are_never_identical_so_the_duplicate_rule_never_fires() -> None:
