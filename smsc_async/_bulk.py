@@ -29,8 +29,10 @@ one of the client's ``max_concurrency`` slots busy, and reports one outcome per 
   unique id (``<job prefix>-<n>``, so no two requests are ever identical for SMSC's
   one-minute rule), its messages become unknown, and `BulkJob.reconcile` /
   `BulkSending.reconcile` ask ``status.php`` which of them the server has
-  (`smsc_async._bulk_reconcile`). Only messages it proves unsent are sent again — by a job
-  resumed from the checkpoint, never silently.
+  (`smsc_async._bulk_reconcile`). An error answer is not taken to mean "nothing was sent"
+  where SMSC does not say so (an error with an id to a multi-line request, error 9):
+  ``status.php`` is asked before any of its messages goes again. Only messages proved
+  unsent are sent again.
 * **Anti-flood**: a message that would be the 51st to one recipient with less than 60 s
   between messages is rejected before sending (``flood_limit``).
 * **Resumable, exactly once**: `BulkJob.checkpoint` (also in every progress event) says how

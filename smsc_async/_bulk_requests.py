@@ -7,11 +7,12 @@ message goes out again only when it provably was not taken:
 
 * an answer with results settles each message (`smsc_async._bulk_attribute.settle`);
 * a failure that may have reached the server leaves its messages unknown;
-* an error that may be one line's is narrowed down (halves); when both halves fail alike
+* an error to a request of several lines first asks ``status.php`` about every message, then
+  narrows down (halves) only the messages it proves absent; when both halves fail alike
   before SMSC has accepted any request of the job, a line or two go alone to tell an error
   about every request (the job stops) from one about lines (narrowing goes on);
-* error 9 (too many concurrent requests: our requests are never identical) is retried
-  under a new id;
+* error 9 repeats the request byte for byte, under the same id, only after ``status.php``
+  proved every message absent;
 * a job interrupted (cancelled) while a request may have left marks its messages unknown.
 """
 
@@ -24,9 +25,9 @@ from typing import TYPE_CHECKING, NamedTuple
 
 import anyio
 
-from ._bulk_attribute import Action, classify, settle, unknown_outcomes
+from ._bulk_attribute import Action, carries_id, classify, settle, unknown_outcomes
 from ._bulk_pack import Batch
-from ._bulk_reconcile import StatusLookup
+from ._bulk_reconcile import StatusLookup, reconcile_outcomes
 from ._bulk_types import (
     NotSentOutcome,
     Outcome,
@@ -134,7 +135,7 @@ class RequestSending:
                 )
 
     async def _send_once(self, request_id: str, batch: Batch) -> _Narrow | None:
-        """Send the request (again, under a new id, after error 9) and settle what its
+        """Send the request (again, identically, after a proved error 9) and settle what its
         answer settles; return the messages to narrow down, if the error may be one line's."""
         book = self._book
         started: float | None = None
@@ -172,14 +173,24 @@ class RequestSending:
             assert isinstance(error, ApiError) or action is Action.STOP
             if isinstance(error, ApiError):
                 self._failed_requests += 1
-            if action is Action.RETRY and self._may_retry(tries):
-                self._book.release(request_id, batch.indices)  # an error: nothing was taken
-                request_id = self._register(batch)
-                started = None
-                await anyio.sleep(self._retry.backoff_delay(tries, random.random()))
-                continue
-            if action is not Action.NARROW:
-                self._stop(error)
+            if action is Action.RETRY:
+                batch, taken = await self._absent(request_id, batch, started, error)
+                if not batch:
+                    return None
+                if not taken and self._may_retry(tries):
+                    await anyio.sleep(self._retry.backoff_delay(tries, random.random()))
+                    continue  # the same request, byte for byte, under the same id
+                if not taken:
+                    self._stop(error)
+                await self._settle(request_id, unknown_outcomes(batch, request_id, started, error))
+                return None
+            if action is Action.STOP:
+                self._stop(error)  # first: no new request while status.php is asked
+            if carries_id(error) and len(batch) > 1:
+                batch, _ = await self._absent(request_id, batch, started, error)
+                if not batch:
+                    return None
+            if action is Action.STOP:
                 await self._settle(request_id, not_sent(batch, request_id, error))
                 return None
             assert isinstance(error, ApiError)
@@ -209,6 +220,38 @@ class RequestSending:
             return None
         self._book.release(request_id, batch.indices)
         return _Narrow(request_id, batch, error)
+
+    async def _absent(
+        self, request_id: str, batch: Batch, started: float, error: SmscError
+    ) -> tuple[Batch, bool]:
+        """Ask ``status.php`` about every message of an answered request: settle those it
+        has (sent) or cannot answer for (unknown); return the rest, proved absent, and
+        whether anything was found or left unknown."""
+        now = time.time()
+        asked = [
+            UnknownOutcome(
+                index=item.index,
+                message=item.message,
+                request_id=request_id,
+                recipients=item.recipients,
+                started_at=started,
+                error=error,
+                ended_at=now,
+            )
+            for item in batch.items
+        ]
+        # The server answered this copy, so it is done with it: "not found" is final. (After
+        # error 9 an earlier copy may still be in progress; the identical repeat covers it.)
+        verdicts = await reconcile_outcomes(self._lookup, asked, grace=0)
+        absent = [
+            item
+            for item, verdict in zip(batch.items, verdicts, strict=True)
+            if isinstance(verdict, NotSentOutcome)
+        ]
+        settled: list[Outcome] = [v for v in verdicts if not isinstance(v, NotSentOutcome)]
+        if settled:
+            await self._settle(request_id, settled)
+        return Batch(absent), bool(settled)
 
     async def _narrow(self, failure: _Narrow) -> None:
         """Send the halves of a failed batch; narrow further into those that fail."""

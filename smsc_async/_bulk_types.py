@@ -154,8 +154,10 @@ class UnknownOutcome:
         request_id: the client-assigned id of its request.
         recipients: its recipients as they were sent.
         started_at: when the request was sent (Unix seconds).
-        error: the `OutcomeUnknownError` or `ProtocolError`; ``None`` when the request came
-            from a `Checkpoint` (an interrupted run).
+        error: why it is unknown: the `OutcomeUnknownError` or `ProtocolError` of its
+            request, or the `ApiError` (9, or one SMSC answers with an id) after which
+            ``status.php`` could not tell; ``None`` when the request came from a
+            `Checkpoint` (an interrupted run).
         ended_at: when the client gave up on the request (Unix seconds); ``None`` when it
             came from a `Checkpoint`. Reconciliation counts its grace from here, since a
             server may still be processing a request the client stopped waiting for.

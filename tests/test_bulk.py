@@ -149,17 +149,6 @@ async def test_bad_messages_are_rejected_alone() -> None:
     )
 
 
-async def test_error_9_is_retried_under_a_new_id() -> None:
-    fake, plan = _fake(), FaultPlan()
-    plan.once(Fault.error(9), endpoint="send")
-    async with _client(fake, plan) as client:
-        summary = await client.send_many(iter(_messages(30)), max_lines=10).run()
-    assert summary.sent == 30 and summary.requests == 4
-    (fired,) = plan.fired
-    assert fired.message_id not in {e.id for e in fake.ledger}
-    assert len({e.id for e in fake.ledger}) == 3
-
-
 @pytest.mark.parametrize(
     ("password", "balance", "error"),
     [

@@ -31,7 +31,15 @@ from ._endpoints import handle_balance, handle_status
 from ._endpoints_templates import handle_op_templates, handle_ping, handle_templates
 from ._rules import normalize_bot_recipient, normalize_email, normalize_phone
 from ._send import handle_send
-from ._state import Account, LedgerEntry, Limits, MessageKind, PingEvent, StatusChange
+from ._state import (
+    Account,
+    LedgerEntry,
+    Limits,
+    ListErrors,
+    MessageKind,
+    PingEvent,
+    StatusChange,
+)
 from ._state import default_clock as _default_clock
 from ._state_server import Context, ServerState
 
@@ -94,6 +102,9 @@ class FakeSMSC:
         latency: seconds each authenticated request takes (``anyio.sleep``), so concurrency
             can build up. Adjustable at any time through the ``latency`` attribute.
         limits: the rate rules; default `Limits()`. Adjustable through ``limits``.
+        list_errors: what an error with a message id (3, 6, 7, 8) to a ``list`` request of
+            several lines took: nothing (the default), or the lines before the one at fault
+            (see `ListErrors`). Adjustable through ``list_errors``.
 
     Safe to call `handle` from many tasks, and from a server thread while tests read
     ``ledger`` from another: state changes happen under a short-held lock, never across an
@@ -106,15 +117,25 @@ class FakeSMSC:
         clock: Callable[[], float] | None = None,
         latency: float = 0.0,
         limits: Limits | None = None,
+        list_errors: ListErrors = ListErrors.ALL_OR_NOTHING,
     ) -> None:
         self.clock: Callable[[], float] = clock or _default_clock
         self.latency = latency
         self.limits = limits or Limits()
-        self._state = ServerState(limits=self.limits)
+        self._state = ServerState(limits=self.limits, list_errors=ListErrors(list_errors))
         self.requests: list[RequestRecord] = []
         """Every API request answered, oldest first."""
 
     # ------------------------------------------------------------------ state for tests
+
+    @property
+    def list_errors(self) -> ListErrors:
+        """The reading of errors with an id to a multi-line ``list`` (see `ListErrors`)."""
+        return self._state.list_errors
+
+    @list_errors.setter
+    def list_errors(self, reading: ListErrors) -> None:
+        self._state.list_errors = ListErrors(reading)
 
     @property
     def ledger(self) -> list[LedgerEntry]:

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 import attrs
 
 from ._rules import FloodGuard, RateWindow
-from ._state import Account, LedgerEntry, Limits, PingEvent
+from ._state import Account, LedgerEntry, Limits, ListErrors, PingEvent
 from ._wire import ApiFault, ParsedRequest
 
 __all__ = ["Context", "ServerState"]
@@ -19,6 +19,7 @@ class ServerState:
     """Everything the handlers share; guarded by ``lock`` (held only for synchronous work)."""
 
     limits: Limits
+    list_errors: ListErrors = ListErrors.ALL_OR_NOTHING
     accounts: dict[str, Account] = attrs.field(factory=dict)
     ledger: list[LedgerEntry] = attrs.field(factory=list)
     ping_events: list[PingEvent] = attrs.field(factory=list)
