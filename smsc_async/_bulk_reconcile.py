@@ -14,6 +14,10 @@ seconds old: a server still working on a request the client gave up on could oth
 record it after the check, and a message sent again would then go twice. So messages not
 found too early are asked about again once their grace is over. The default, a minute, is
 the client's default call deadline and SMSC's duplicate window.
+
+SMSC keeps messages sent through a Telegram bot apart: ``status.php`` finds them only when
+asked with ``bot=1``. A message whose text starts with the ``__BOT__`` kind prefix (see
+`smsc_async.prefixed`) is asked about that way, every other message without it.
 """
 
 from __future__ import annotations
@@ -28,10 +32,12 @@ import anyio
 from ._bulk_pack import recipient_key, sms_parts
 from ._bulk_types import NotSentOutcome, Outcome, SentOutcome, UnknownOutcome
 from ._errors import SmscError
+from ._kind_prefix import Prefix
+from ._options import Message
 from ._results import PhoneReport
 from ._status import MessageStatus, StatusCode
 
-__all__ = ["DEFAULT_GRACE", "StatusLookup", "reconcile_outcomes"]
+__all__ = ["DEFAULT_GRACE", "StatusLookup", "is_bot_message", "reconcile_outcomes"]
 
 #: Seconds after a request before ``status.php`` saying "not found" is believed.
 DEFAULT_GRACE = 60.0
@@ -44,20 +50,25 @@ class StatusLookup(Protocol):
     """What reconciliation needs: ``client.status.many``."""
 
     async def many(
-        self, pairs: Sequence[tuple[int | str, str]], *, detail: int = ...
+        self, pairs: Sequence[tuple[int | str, str]], *, detail: int = ..., bot: bool = ...
     ) -> list[MessageStatus]:
         """The statuses of (id, recipient) pairs."""
         ...
 
 
+def is_bot_message(message: Message) -> bool:
+    """Whether the message goes through a Telegram bot (its text has the ``__BOT__`` prefix)."""
+    return message.text.lstrip()[: len(Prefix.BOT.value)].upper() == Prefix.BOT.value
+
+
 async def _lookup(
-    status: StatusLookup, pairs: list[tuple[str, str]]
+    status: StatusLookup, pairs: list[tuple[str, str]], *, bot: bool
 ) -> dict[tuple[str, str], MessageStatus]:
     found: dict[tuple[str, str], MessageStatus] = {}
     for start in range(0, len(pairs), _CHUNK):
         chunk = pairs[start : start + _CHUNK]
         try:
-            rows = await status.many(list(chunk), detail=1)
+            rows = await status.many(list(chunk), detail=1, bot=bot)
         except SmscError:
             continue  # these pairs stay unanswered, so their messages stay unknown
         for row in rows:
@@ -100,9 +111,17 @@ def _decide(outcome: UnknownOutcome, rows: list[MessageStatus]) -> Outcome:
 
 
 async def _decide_all(status: StatusLookup, outcomes: Sequence[UnknownOutcome]) -> list[Outcome]:
-    """One status lookup for ``outcomes``."""
-    pairs = [(o.request_id, r) for o in outcomes for r in o.recipients]
-    found = await _lookup(status, pairs)
+    """One status lookup for ``outcomes`` (bot messages asked apart, with ``bot=1``)."""
+    found: dict[tuple[str, str], MessageStatus] = {}
+    for bot in (False, True):
+        pairs = [
+            (o.request_id, r)
+            for o in outcomes
+            if is_bot_message(o.message) is bot
+            for r in o.recipients
+        ]
+        if pairs:
+            found.update(await _lookup(status, pairs, bot=bot))
     decided: list[Outcome] = []
     for outcome in outcomes:
         rows = [found.get((outcome.request_id, recipient_key(r))) for r in outcome.recipients]
