@@ -11,8 +11,9 @@
   waits for the end; ``POST /bulk/{id}/stop`` stops it (the rest is reported not sent).
 * On shutdown, running jobs are stopped and their requests in flight finish first.
 
-A production app would persist ``progress.checkpoint`` (in ``on_progress``) to resume jobs
-after a restart, and store rejected outcomes; see ``examples/trio_bulk.py`` for both.
+A production app would persist ``progress.checkpoint`` together with ``progress.outcomes``
+(in ``on_progress``, one transaction) to resume jobs after a restart without losing or
+repeating an outcome; see ``examples/trio_bulk.py``.
 """
 
 from __future__ import annotations

@@ -5,11 +5,12 @@
 What it shows:
 
 * ``send_many`` reads the messages lazily (a generator here: millions would fit as well);
-* every progress event is written to a checkpoint file *before* the request it announces
-  leaves, so a run killed at any point resumes from the file without sending anything twice
-  (run it again with the same file: it skips what was settled);
-* rejected messages are listed as they come; ambiguous ones (a lost answer) are settled
-  through ``status.php`` at the end.
+* every progress event is written to the checkpoint file, atomically, *before* the request
+  it announces leaves; an event that hands over outcomes (``DELIVERED``) brings them with
+  it, and the rejected ones are written into the same file, so a run killed at any point
+  resumes from the file without sending anything twice, and without losing or repeating a
+  rejection (run it again with the same file: it skips what was settled);
+* ambiguous outcomes (a lost answer) are settled through ``status.php`` at the end.
 
 To send for real, build the client from your credentials instead of the emulator.
 """
@@ -25,7 +26,7 @@ from typing import TYPE_CHECKING
 
 import trio
 
-from smsc_async import AsyncClient, Message
+from smsc_async import AsyncClient, Message, OutcomeKind
 from smsc_async.testing import FakeSMSC
 
 if TYPE_CHECKING:
@@ -42,10 +43,16 @@ async def send_all(client: AsyncClient, count: int, checkpoint_file: Path) -> Bu
     """Send the mailing, resuming from ``checkpoint_file`` when it exists."""
     path = trio.Path(checkpoint_file)
     saved = json.loads(await path.read_text()) if await path.exists() else None
+    rejected: list[int] = saved.get("rejected", []) if saved else []
 
     async def persist(progress: BulkProgress) -> None:
+        for outcome in progress.outcomes:  # those this event's checkpoint counts first
+            if outcome.kind is OutcomeKind.REJECTED:
+                rejected.append(outcome.index)
+                print(f"\nmessage {outcome.index} rejected: {outcome.error}")
+        state = {**progress.checkpoint.to_dict(), "rejected": rejected}
         partial = path.with_suffix(".tmp")
-        await partial.write_text(json.dumps(progress.checkpoint.to_dict()))
+        await partial.write_text(json.dumps(state))
         await partial.replace(path)  # atomic: a crash leaves the old or the new file
         summary = progress.summary
         print(f"\r{summary.settled} settled, {summary.sent} sent", end="", flush=True)
@@ -53,10 +60,7 @@ async def send_all(client: AsyncClient, count: int, checkpoint_file: Path) -> Bu
     # A generator has no length, so requests take up to max_lines messages each (500 by
     # default); 100 spreads this small demo over more of the 14 concurrent requests.
     job = client.send_many(mailing(count), checkpoint=saved, on_progress=persist, max_lines=100)
-    async with job:
-        async for outcome in job:
-            if outcome.kind.value == "rejected":
-                print(f"\nmessage {outcome.index} rejected: {outcome.error}")
+    await job.run()  # every outcome reaches persist(), in DELIVERED events
     if job.unknown:
         for outcome in await job.reconcile():
             print(f"\nmessage {outcome.index}: {outcome.kind.value} (from status.php)")

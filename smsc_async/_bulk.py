@@ -12,28 +12,46 @@ one of the client's ``max_concurrency`` slots busy, and reports one outcome per 
 * **Per-message results** (`smsc_async._bulk_attribute`): requests ask for ``op=1``, whose
   per-recipient rows give each message its cost and show which recipients the server
   dropped. The request's one ``cnt`` is shared out by each message's SMS parts, summing
-  exactly. An error answer about the request (1, 5-8) is narrowed down by sending halves
-  until the message at fault is alone; only it is rejected.
-* **Stops fast** on account-wide errors (2 auth, 3 no money, 4 IP blocked), on a server
-  that cannot be reached, and on error 9 that persists after retries: nothing new is
-  sent, requests already in flight finish (cancelling them would turn known results into
-  unknown ones), and every message not sent is reported not sent.
+  exactly.
+* **Few failing requests** (`smsc_async._bulk_attribute`, `smsc_async._bulk_requests`): an
+  error that may be one line's (1, 6, 7, 8) is narrowed down by halves until the line at
+  fault is alone; only it is rejected. An error that concerns every request (2, 3, 4, 5), or
+  that proves to concern the whole request (both halves and two lines alone fail alike
+  before any request was accepted), stops the job. The first request goes alone, so a job
+  SMSC refuses as a whole fails a handful of times, not once per slot, and
+  ``max_failed_requests`` caps the error answers a job may cause (SMSC blocks an IP after
+  frequent erroneous requests).
+* **Stops fast** on those errors, on a server that cannot be reached, and on error 9 that
+  persists after retries: nothing new is sent, requests already in flight finish
+  (cancelling them would turn known results into unknown ones), and every message not sent
+  is reported not sent.
 * **Never twice**: a send is never repeated after an ambiguous failure. Each request gets a
   unique id (``<job prefix>-<n>``, so no two requests are ever identical for SMSC's
   one-minute rule), its messages become unknown, and `BulkJob.reconcile` /
   `BulkSending.reconcile` ask ``status.php`` which of them the server has
-  (`smsc_async._bulk_reconcile`). Only messages it proves unsent are sent again — by a job
-  resumed from the checkpoint, never silently.
+  (`smsc_async._bulk_reconcile`). An error answer is not taken to mean "nothing was sent"
+  where SMSC does not say so (an error with an id to a multi-line request, error 9):
+  ``status.php`` is asked before any of its messages goes again. Only messages proved
+  unsent are sent again.
 * **Anti-flood**: a message that would be the 51st to one recipient with less than 60 s
   between messages is rejected before sending (``flood_limit``).
-* **Resumable**: `BulkJob.checkpoint` (also in every progress event) says how far the input
-  is settled and which requests are open; a job given ``checkpoint=`` skips what was
-  settled, reconciles the open requests before sending their messages again, and sends
-  the unsent ones. The caller must give the same messages in the same order.
+* **Resumable, exactly once**: `BulkJob.checkpoint` (also in every progress event) says how
+  far the input is settled and which requests are open; a job given ``checkpoint=`` skips
+  what was settled, reconciles the open requests before sending their messages again, and
+  sends the unsent ones. The caller must give the same messages in the same order. The
+  checkpoint counts an outcome only once the application has taken it (from the iterator,
+  or through ``run()``'s ``DELIVERED`` progress events, which carry it), never when a
+  worker merely learns it: across any crash and resume each outcome reaches the
+  application once (`smsc_async._bulk_state`).
+* **Interruptible**: cancelled (or its block left by an exception), a job's summary is
+  final: requests that may have left are unknown (`BulkJob.unknown`), messages that never
+  left are not sent, nothing is in flight; the checkpoint keeps whatever the application
+  was not given.
 * **Flat memory**: the input is read only as fast as requests go out (one batch waits at
   most), outcomes stream out (1024 buffered for a slow reader), and nothing is kept per
-  message but the unknown outcomes (for reconciliation) and the anti-flood count of the
-  last 10 000 recipients. Outcomes arrive as requests complete, not in input order.
+  message but the unknown outcomes (for reconciliation), the outcomes not yet taken, and
+  the anti-flood count of the last 10 000 recipients. Outcomes arrive as requests
+  complete, not in input order.
 """
 
 from __future__ import annotations
@@ -125,6 +143,7 @@ class BulkSending:
         max_body_bytes: int = 256_000,
         flood_limit: int | None = 50,
         reconcile_grace: float = DEFAULT_GRACE,
+        max_failed_requests: int = 20,
         **options: Unpack[SendOptions],
     ) -> BulkJob:
         """Send many messages, packed into ``list`` requests, and account for each one.
@@ -148,6 +167,10 @@ class BulkSending:
                 are rejected (SMSC's anti-flood rule); ``None`` leaves it to the server.
             reconcile_grace: how old a request of ``checkpoint`` must be before
                 ``status.php`` saying "not found" is believed (see `reconcile`).
+            max_failed_requests: error answers to the job's ``send.php`` requests after
+                which it stops with that error (SMSC blocks an IP after frequent erroneous
+                requests). Narrowing one bad line down in a 500-line request takes about
+                ten; an error the whole request shares takes one to five.
             **options: shared `SendOptions` (``sender``, ``time``, ``translit``…); not
                 ``id``, ``op``, ``err`` or ``comment``.
 
@@ -158,6 +181,7 @@ class BulkSending:
             ValidationError: a bad option or limit, before anything is sent.
         """
         _check_limits(max_lines, max_body_bytes, flood_limit)
+        check_int("max_failed_requests", max_failed_requests, 1, 1_000_000)
         if not isinstance(reconcile_grace, (int, float)) or reconcile_grace < 0:
             raise ValidationError("reconcile_grace", "must be a number of seconds >= 0")
         checkpoint = _checkpoint(checkpoint)
@@ -192,6 +216,7 @@ class BulkSending:
             resume=checkpoint,
             on_progress=on_progress,
             grace=float(reconcile_grace),
+            max_failed=max_failed_requests,
         )
 
     async def reconcile(

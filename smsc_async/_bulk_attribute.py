@@ -4,24 +4,47 @@ The server answers a ``list`` send with one id, one ``cnt`` and one cost for the
 request. With ``op=1`` it adds a row per recipient (phone, cost, status, error); the packer
 made sure no recipient repeats within a request, so each row belongs to exactly one message.
 
-What a failure means for the messages of a request (`classify`):
+What a failure means for the messages of a request (`classify`). SMSC answers errors 1, 2,
+4, 5 and 9 without a message id and 3, 6, 7 and 8 with one; its documentation does not say
+whether an error to a multi-line ``list`` request means that nothing of it was taken:
 
 =========================== ========== ====================================================
 failure                     action     why
 =========================== ========== ====================================================
-error 2, 3, 4               stop       account-wide: every later request would fail alike
-error 9                     retry      our requests never repeat (unique ids), so it is the
-                                       concurrency limit (another client on the login)
-other API errors (1, 5-8)   bisect     about one message; halves are sent until the
-                                       message at fault is alone, and only it is rejected
+error 2, 4                  stop       account-wide: every later request would fail alike
+error 3                     stop       no money: nothing more can be sent
+error 5                     stop       the date is the shared ``time``: every request has it
+error 1, 6, 7, 8            narrow     may be about one line (its text, sender, numbers);
+                                       halves are sent until the line at fault is alone and
+                                       only it is rejected. When both halves fail with the
+                                       same error before SMSC accepted any request of the
+                                       job, and two lines sent alone fail too, it is about
+                                       the whole request (e.g. a shared ``sender``): the job
+                                       stops with it
+error 9                     retry      too many concurrent requests, or a duplicate of a
+                                       request SMSC already took: see below
+other error codes           stop       unknown meaning: no further request risks it
 `NotSentError`              stop       the server is unreachable (the client retried)
 `ClientClosedError`         stop       nothing more can be sent
 `OutcomeUnknownError`,      unknown    it may have been accepted: reconcile, never resend
 `ProtocolError`
 =========================== ========== ====================================================
 
-An error answer means the server refused the whole request, so sending its messages again
-(halves, or a retry) cannot send anything twice.
+Before any message of a failed request is sent again or reported not sent:
+
+* an error with an id (3, 6, 7, 8) to a request of several lines may have come after SMSC
+  took the lines before the one at fault, so ``status.php`` is asked about every message
+  (by request id and recipients) first: those it has are sent, those it cannot answer for
+  stay unknown, and only those it proves absent go on;
+* error 9 cannot be told apart reliably (its description text is not a documented
+  contract), so it is handled as safe under both meanings: ``status.php`` is asked first,
+  and only when it proves every message absent is the request repeated, byte for byte
+  under the same id, so that SMSC's own one-identical-request-a-minute rule refuses it if
+  an earlier copy was taken after all. What is found is sent; what cannot be proved
+  absent stays unknown.
+
+Every error answer counts against the job's ``max_failed_requests``; at the cap the job
+stops with that error (SMSC blocks an IP after frequent erroneous requests, error 4).
 """
 
 from __future__ import annotations
@@ -32,22 +55,10 @@ from decimal import Decimal
 
 from ._bulk_pack import Batch, Item, recipient_key
 from ._bulk_types import Outcome, RejectedOutcome, SentOutcome, UnknownOutcome
-from ._errors import (
-    ApiError,
-    AuthenticationError,
-    ClientClosedError,
-    DuplicateRequestError,
-    InsufficientFundsError,
-    IpBlockedError,
-    NotSentError,
-    OutcomeUnknownError,
-    ProtocolError,
-    SmscError,
-    api_error,
-)
+from ._errors import ApiError, OutcomeUnknownError, ProtocolError, SmscError, api_error
 from ._results import PhoneReport, SendResult
 
-__all__ = ["Action", "classify", "settle", "share_parts", "unknown_outcomes"]
+__all__ = ["Action", "carries_id", "classify", "settle", "share_parts", "unknown_outcomes"]
 
 
 class Action(enum.Enum):
@@ -55,30 +66,32 @@ class Action(enum.Enum):
 
     STOP = "stop"
     RETRY = "retry"
-    BISECT = "bisect"
+    NARROW = "narrow"
     UNKNOWN = "unknown"
 
 
-_STOPPING: tuple[type[SmscError], ...] = (
-    AuthenticationError,
-    InsufficientFundsError,
-    IpBlockedError,
-    NotSentError,
-    ClientClosedError,
-)
+#: Errors that may be about one line of a ``list`` request.
+_LINE_ERRORS = frozenset({1, 6, 7, 8})
+#: Errors SMSC answers with a message id: something may have been taken.
+_ERRORS_WITH_ID = frozenset({3, 6, 7, 8})
 
 
 def classify(error: SmscError) -> Action:
     """The action for a failed request (see the module docstring)."""
-    if isinstance(error, _STOPPING):
-        return Action.STOP
-    if isinstance(error, DuplicateRequestError):
-        return Action.RETRY
-    if isinstance(error, ApiError):
-        return Action.BISECT
     if isinstance(error, (OutcomeUnknownError, ProtocolError)):
         return Action.UNKNOWN
+    if isinstance(error, ApiError):
+        if error.code == 9:
+            return Action.RETRY
+        if error.code in _LINE_ERRORS:
+            return Action.NARROW
     return Action.STOP
+
+
+def carries_id(error: SmscError) -> bool:
+    """Whether SMSC answers this error with a message id (3, 6, 7, 8), which may mean that
+    it took part of a request."""
+    return isinstance(error, ApiError) and error.code in _ERRORS_WITH_ID
 
 
 # A recipient's report status → the send error it amounts to (statuses 20+ are failures).

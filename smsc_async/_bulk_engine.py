@@ -1,28 +1,36 @@
 """The engine of a bulk job: one producer packing the input into requests, N workers
-sending them, and the book-keeping of every outcome.
+sending them (`smsc_async._bulk_requests`), and the hand-over of every outcome.
 
 The producer reads the input in order, checks each message, packs batches and hands each to
 a worker through an unbuffered stream, so at most one batch waits while every worker has a
 request in flight: memory is bounded by the batch size and the concurrency, never by the
 number of messages. A batch is *registered* (given its request id, listed in the checkpoint
-as open) when the producer hands it over, so a checkpoint never loses a batch between the
-input and the network.
+as open) when the packer lets it go, so a checkpoint never loses a batch between the input
+and the network.
+
+The first request goes alone: the others wait until a request has been accepted (or the
+first one, narrowing included, has been dealt with). A job whose shared options SMSC
+refuses (a sender the account may not use, wrong credentials, no money) so makes a handful
+of failing requests, not one per slot.
+
+Outcomes reach the application through a bounded stream. The summary counts an outcome
+when a worker learns it; the checkpoint only once the application takes it (`_hand_over`),
+so a checkpoint saved at any moment never claims an outcome the application has not seen.
 """
 
 from __future__ import annotations
 
 import inspect
-import random
 import secrets
-from collections.abc import AsyncIterable, Awaitable, Callable, Iterable
+from collections.abc import AsyncIterable, Callable, Iterable, Sequence
 
 import anyio
 from anyio.abc import TaskGroup
 from anyio.streams.memory import MemoryObjectReceiveStream, MemoryObjectSendStream
 
-from ._bulk_attribute import Action, classify, settle, unknown_outcomes
 from ._bulk_pack import Batch, Packer
 from ._bulk_reconcile import StatusLookup, reconcile_outcomes
+from ._bulk_requests import RequestSending, SendCall
 from ._bulk_state import Book
 from ._bulk_types import (
     BulkProgress,
@@ -36,21 +44,17 @@ from ._bulk_types import (
 )
 from ._errors import SmscError, ValidationError
 from ._options import Message
-from ._results import SendResult
 from ._retry import RetryPolicy
 
 __all__ = ["Engine", "ProgressCallback", "SendCall"]
 
-SendCall = Callable[[dict[str, str], str], Awaitable[SendResult]]
-"""Sends one ``list`` request: (fields, request id) → the decoded ``cost=3`` answer."""
-
 ProgressCallback = Callable[[BulkProgress], object]
 """Called with each `BulkProgress`; when it returns an awaitable, the job awaits it."""
 
-Batches = MemoryObjectSendStream[tuple[str, Batch]]
+Batches = MemoryObjectSendStream[tuple[str, Batch, bool]]
 
 
-class Engine:
+class Engine(RequestSending):
     """The producer, the workers and the accounts of a bulk job; `BulkJob` drives it."""
 
     def __init__(
@@ -66,6 +70,7 @@ class Engine:
         resume: Checkpoint | None,
         on_progress: ProgressCallback | None,
         grace: float,
+        max_failed: int,
     ) -> None:
         self._messages = messages
         self._packer = packer
@@ -76,6 +81,9 @@ class Engine:
         self._retry = retry
         self._on_progress = on_progress
         self._grace = grace
+        self._max_failed = max_failed
+        self._failed_requests = 0
+        self._accepted = False  # SMSC has accepted a request of this job
         self._book = Book(resume)
         # A fresh prefix per job: request ids never repeat, even across resumed runs.
         self._prefix = secrets.token_hex(6)
@@ -83,6 +91,9 @@ class Engine:
         self._stopping = False
         self._stop_error: SmscError | None = None
         self._started = False
+        self._closed = False  # the job is over and its accounts closed
+        self._probe_sent = False
+        self._gate: anyio.Event | None = None  # set once the first request is dealt with
         self._task_group: TaskGroup | None = None
         self._outbox: MemoryObjectSendStream[Outcome] | None = None
         self._inbox: MemoryObjectReceiveStream[Outcome] | None = None
@@ -93,18 +104,23 @@ class Engine:
         self._progress_lock: anyio.Lock | None = None  # made in the event loop, on first use
 
     def summary(self) -> BulkSummary:
-        """The counts and totals so far (final once ``finished``)."""
+        """The counts and totals so far (final once the job is over)."""
         return self._book.summary()
 
     def checkpoint(self) -> Checkpoint:
-        """Where a new job would resume from now; persist it (e.g. ``to_dict`` as JSON)."""
+        """Where a new job would resume from now; persist it (e.g. ``to_dict`` as JSON).
+
+        It counts only the outcomes you have been given, so resuming from it gives you
+        every other outcome, and none twice.
+        """
         return self._book.checkpoint(self._packer.first_pending(self._book.floor))
 
     # ------------------------------------------------------------------ the run
 
     async def _run(self) -> None:
         assert self._outbox is not None
-        batches_out, batches_in = anyio.create_memory_object_stream[tuple[str, Batch]](0)
+        self._gate = anyio.Event()
+        batches_out, batches_in = anyio.create_memory_object_stream[tuple[str, Batch, bool]](0)
         try:
             async with anyio.create_task_group() as group:
                 for _ in range(self._concurrency):
@@ -112,7 +128,6 @@ class Engine:
                 batches_in.close()
                 await self._produce(batches_out)
             self._book.finished = True
-            await self._progress(ProgressStage.FINISHED)
         finally:
             self._outbox.close()
 
@@ -167,13 +182,22 @@ class Engine:
 
     async def _dispatch(self, batch: Batch, out: Batches) -> None:
         request_id = self._register(batch)
-        await out.send((request_id, batch))
+        probe = not self._probe_sent
+        if not probe:
+            assert self._gate is not None
+            await self._gate.wait()
+        self._probe_sent = True
+        await out.send((request_id, batch, probe))
 
     def _register(self, batch: Batch) -> str:
         self._seq += 1
         request_id = f"{self._prefix}-{self._seq}"
         self._book.register(request_id, batch.indices)
         return request_id
+
+    def _open_gate(self) -> None:
+        if self._gate is not None:
+            self._gate.set()
 
     # ------------------------------------------------------------------ resuming
 
@@ -203,99 +227,91 @@ class Engine:
 
     async def _recover(self, request_id: str, out: Batches) -> None:
         """Reconcile a carried-over request; send again what ``status`` proves unsent."""
-        group = self._collected.pop(request_id)
+        group = self._collected[request_id]
         outcomes = await reconcile_outcomes(self._lookup, group, grace=self._grace)
+        del self._collected[request_id]
+        unsent: list[Outcome] = []
+        settled: list[Outcome] = []
         for outcome in outcomes:
-            if isinstance(outcome, NotSentOutcome) and not self._stopping:
-                self._book.release(request_id, outcome.index)
-                await self._pack(outcome.index, outcome.message, out)
-            else:
-                self._book.settle(request_id, [outcome])
-                await self._deliver_outcome(outcome)
+            again = isinstance(outcome, NotSentOutcome) and not self._stopping
+            (unsent if again else settled).append(outcome)
+        if unsent:
+            self._book.release(request_id, [o.index for o in unsent])
+        for outcome in settled:
+            self._book.produce(outcome)
+        await self._to_outbox(settled)
+        for outcome in unsent:
+            await self._pack(outcome.index, outcome.message, out)
 
     # ------------------------------------------------------------------ workers
 
-    async def _work(self, inbox: MemoryObjectReceiveStream[tuple[str, Batch]]) -> None:
+    async def _work(self, inbox: MemoryObjectReceiveStream[tuple[str, Batch, bool]]) -> None:
         async with inbox:
-            async for request_id, batch in inbox:
-                await self._deliver(request_id, batch, tries=1)
-
-    async def _deliver(self, request_id: str, batch: Batch, *, tries: int) -> None:
-        if self._stopping:
-            await self._settle(request_id, self._not_sent(batch, request_id, self._stop_error))
-            return
-        started = self._book.sending(request_id)
-        await self._progress(ProgressStage.SENDING, request_id)
-        params = {**self._params, "list": batch.list_value, "id": request_id, "op": "1"}
-        try:
-            result = await self._send(params, request_id)
-        except SmscError as exc:
-            self._book.answered(request_id)
-            await self._failed(request_id, batch, exc, started, tries)
-            return
-        self._book.answered(request_id)
-        if result.balance is not None:
-            self._book.balance = result.balance
-        await self._settle(request_id, settle(batch, request_id, result, started))
-
-    async def _failed(
-        self, request_id: str, batch: Batch, error: SmscError, started: float, tries: int
-    ) -> None:
-        action = classify(error)
-        if action is Action.UNKNOWN:
-            await self._settle(request_id, unknown_outcomes(batch, request_id, started, error))
-            return
-        self._book.drop(request_id)  # an error answer: the server took nothing
-        if action is Action.BISECT and len(batch) == 1:
-            (item,) = batch.items
-            await self._emit(
-                RejectedOutcome(
-                    index=item.index, message=item.message, error=error, request_id=request_id
-                )
-            )
-        elif action is Action.BISECT:
-            halves = [(self._register(half), half) for half in batch.halves()]
-            for half_id, half in halves:
-                await self._deliver(half_id, half, tries=1)
-        elif action is Action.RETRY and tries < self._retry.attempts:
-            retry_id = self._register(batch)
-            await anyio.sleep(self._retry.backoff_delay(tries, random.random()))
-            await self._deliver(retry_id, batch, tries=tries + 1)
-        else:
-            self._stop(error)
-            await self._settle(request_id, self._not_sent(batch, request_id, error))
+            async for request_id, batch, probe in inbox:
+                try:
+                    await self._run_request(request_id, batch)
+                finally:
+                    if probe:
+                        self._open_gate()
 
     # ------------------------------------------------------------------ outcomes
 
-    @staticmethod
-    def _not_sent(batch: Batch, request_id: str, error: SmscError | None) -> list[Outcome]:
-        return [
-            NotSentOutcome(
-                index=item.index, message=item.message, error=error, request_id=request_id
-            )
-            for item in batch.items
-        ]
-
     async def _settle(self, request_id: str, outcomes: list[Outcome]) -> None:
-        self._book.settle(request_id, outcomes)
-        await self._deliver_outcomes(outcomes)
+        """Count the outcomes of a request's messages and pass them on."""
+        for outcome in outcomes:
+            self._book.produce(outcome)
+        await self._to_outbox(outcomes)
         await self._progress(ProgressStage.SETTLED, request_id)
 
     async def _emit(self, outcome: Outcome) -> None:
-        """Count and deliver the outcome of a message outside any open request."""
-        self._book.count(outcome)
-        await self._deliver_outcome(outcome)
+        """Count and pass on the outcome of a message outside any open request."""
+        self._book.produce(outcome)
+        await self._to_outbox([outcome])
 
-    async def _deliver_outcomes(self, outcomes: list[Outcome]) -> None:
-        for outcome in outcomes:
-            await self._deliver_outcome(outcome)
-
-    async def _deliver_outcome(self, outcome: Outcome) -> None:
+    async def _to_outbox(self, outcomes: Sequence[Outcome]) -> None:
         assert self._outbox is not None
-        try:
-            self._outbox.send_nowait(outcome)  # no trip through the scheduler per message
-        except anyio.WouldBlock:
+        for outcome in outcomes:
+            try:
+                self._outbox.send_nowait(outcome)  # no trip through the scheduler per message
+                continue
+            except anyio.WouldBlock:
+                pass
             await self._outbox.send(outcome)
+
+    async def _hand_over(self, outcomes: list[Outcome]) -> None:
+        """The application takes these outcomes: the checkpoint counts them from now on,
+        and ``on_progress`` hears of them (``DELIVERED``). Should the callback fail, they
+        count as not taken."""
+        deliveries = [self._book.deliver(outcome) for outcome in outcomes]
+        if self._on_progress is None:
+            return
+        try:
+            await self._progress(ProgressStage.DELIVERED, outcomes=tuple(outcomes))
+        except BaseException:
+            for delivery in reversed(deliveries):
+                self._book.undo(delivery)
+            raise
+
+    async def _finish(self) -> None:
+        """Every outcome has been handed over or dropped: close the accounts, once."""
+        if self._closed:
+            return
+        self._closed = True
+        self._book.close(interrupted=False)
+        await self._progress(ProgressStage.FINISHED)
+
+    def _interrupt(self) -> None:
+        """The job was torn down (cancelled, or its block left by an exception): settle
+        the accounts for good (see `smsc_async._bulk_state.Book.close`)."""
+        if self._closed:
+            return
+        self._closed = True
+        for request_id, group in self._collected.items():
+            open_ = set(self._book.uncovered(request_id, [o.index for o in group]))
+            for outcome in group:
+                if outcome.index in open_:
+                    self._book.produce(outcome)  # carried over, never reconciled: unknown
+        self._book.close(interrupted=True)
 
     def _stop(self, error: SmscError | None) -> None:
         if self._stopping or self._book.finished:
@@ -304,8 +320,14 @@ class Engine:
         self._stop_error = error
         self._book.stopped_by = error
         self._book.freeze(self._book.position(self._packer.first_pending(self._book.floor)))
+        self._open_gate()
 
-    async def _progress(self, stage: ProgressStage, request_id: str | None = None) -> None:
+    async def _progress(
+        self,
+        stage: ProgressStage,
+        request_id: str | None = None,
+        outcomes: tuple[Outcome, ...] = (),
+    ) -> None:
         """Give ``on_progress`` an event. Events go one at a time, each snapshot taken under
         the lock, so a callback that persists checkpoints never writes an older one over a
         newer one (which could forget a request that has left)."""
@@ -319,6 +341,7 @@ class Engine:
                 summary=self.summary(),
                 checkpoint=self.checkpoint(),
                 request_id=request_id,
+                outcomes=outcomes,
             )
             result = self._on_progress(event)
             if inspect.isawaitable(result):

@@ -13,6 +13,7 @@ from ._bulk_reconcile import DEFAULT_GRACE, reconcile_outcomes
 from ._bulk_types import Outcome, ProgressStage, UnknownOutcome
 
 if TYPE_CHECKING:
+    from anyio.streams.memory import MemoryObjectReceiveStream
     from typing_extensions import Self
 
     from ._bulk_types import BulkSummary
@@ -37,10 +38,16 @@ class BulkJob(Engine):
     (outcomes arrive as requests complete, not in input order) or as
     ``summary = await client.send_many(...).run()``. A job runs once.
 
+    An outcome counts as delivered (and the `checkpoint` counts it) when your ``async for``
+    takes it, or, with `run`, when it is taken for you; ``on_progress`` hears of each
+    delivery (`ProgressStage.DELIVERED`, with the outcomes).
+
     Leaving the ``async with`` block normally stops the job if it is still running: requests
-    in flight finish, nothing new is sent, and the rest is reported not sent. Leaving it by
-    an exception (or cancellation) cancels requests in flight; they stay open in
-    `checkpoint` (in flight, outcome unknown) for a resumed job to reconcile.
+    in flight finish, nothing new is sent, and the rest is reported not sent; outcomes you
+    did not take stay out of the checkpoint. Leaving it by an exception (or cancellation)
+    cancels requests in flight: their messages become unknown (`unknown`), the summary is
+    final (``interrupted``), and the checkpoint keeps everything you were not given for a
+    resumed job.
     """
 
     def __repr__(self) -> str:
@@ -63,20 +70,23 @@ class BulkJob(Engine):
         self._stop(None)
 
     async def run(self) -> BulkSummary:
-        """Run the job to the end, discarding the outcomes, and return the summary."""
+        """Run the job to the end, taking every outcome (for ``on_progress``, which gets
+        them in ``DELIVERED`` events), and return the summary."""
         async with self:
             assert self._inbox is not None
             inbox = self._inbox
             while True:
-                try:
-                    inbox.receive_nowait()  # drain what is there without a scheduler trip
-                except anyio.WouldBlock:
+                taken, ended = _ready(inbox)
+                if not taken and not ended:
                     try:
-                        await inbox.receive()
+                        taken = [await _receive(inbox)]
                     except anyio.EndOfStream:
-                        break
-                except anyio.EndOfStream:
+                        ended = True
+                if taken:
+                    await self._hand_over(taken)
+                if ended:
                     break
+            await self._finish()
         return self.summary()
 
     async def reconcile(self, *, grace: float = DEFAULT_GRACE) -> list[Outcome]:
@@ -84,16 +94,17 @@ class BulkJob(Engine):
 
         Returns the outcomes that changed (sent, or not sent: then `checkpoint` lists them as
         unsent, so a job resumed from it sends them). The summary moves them from
-        ``unknown``. Waits until each request is ``grace`` seconds old.
+        ``unknown``. Waits, for messages not found, until their request is ``grace`` seconds
+        old.
 
         Raises:
-            RuntimeError: the job has not finished.
+            RuntimeError: the job is still running (or never ran).
         """
-        if not self._book.finished:
-            raise RuntimeError("reconcile a bulk job after it has finished")
+        if not self._closed:
+            raise RuntimeError("reconcile a bulk job after it has ended")
         outcomes = await reconcile_outcomes(self._lookup, self.unknown, grace=grace)
         changed = self._book.resolve(outcomes)
-        await self._progress(ProgressStage.RECONCILED)
+        await self._progress(ProgressStage.RECONCILED, outcomes=tuple(changed))
         return changed
 
     # ------------------------------------------------------------------ lifecycle
@@ -120,6 +131,7 @@ class BulkJob(Engine):
                 self.stop()
                 async for _ in self._inbox:
                     pass  # counted already; the caller stopped listening
+                await self._finish()
             except BaseException as failure:  # noqa: BLE001 - the task group re-raises it
                 # The job itself failed and cancelled this task: its task group says why.
                 exc_type, exc, tb = type(failure), failure, failure.__traceback__
@@ -137,14 +149,53 @@ class BulkJob(Engine):
             raise single from None
         finally:
             self._inbox.close()
+            self._interrupt()
 
     def __aiter__(self) -> BulkJob:
         return self
 
     async def __anext__(self) -> Outcome:
-        if self._inbox is None:
+        inbox = self._inbox
+        if inbox is None:
             raise RuntimeError("iterate a BulkJob inside `async with job:` (or use job.run())")
+        taken, ended = _ready(inbox, limit=1)
+        if not taken and not ended:
+            try:
+                taken = [await _receive(inbox)]
+            except anyio.EndOfStream:
+                ended = True
+        if not taken:
+            await self._finish()
+            raise StopAsyncIteration
+        await self._hand_over(taken)
+        return taken[0]
+
+
+def _ready(
+    inbox: MemoryObjectReceiveStream[Outcome], limit: int = _OUTBOX
+) -> tuple[list[Outcome], bool]:
+    """The outcomes waiting (at most ``limit``), and whether the stream has ended (or the
+    job's block was left: nothing more comes)."""
+    taken: list[Outcome] = []
+    while len(taken) < limit:
         try:
-            return await self._inbox.receive()
-        except anyio.EndOfStream:
-            raise StopAsyncIteration from None
+            taken.append(inbox.receive_nowait())
+        except anyio.WouldBlock:
+            return taken, False
+        except (anyio.EndOfStream, anyio.ClosedResourceError):
+            return taken, True
+    return taken, False
+
+
+async def _receive(inbox: MemoryObjectReceiveStream[Outcome]) -> Outcome:
+    """Wait for the next outcome. A cancellation or Ctrl-C that arrives while waiting is
+    raised without the stream's internal ``WouldBlock`` chained to it, so an interrupted
+    program shows one traceback."""
+    try:
+        return await inbox.receive()
+    except anyio.EndOfStream:
+        raise
+    except BaseException as exc:
+        if isinstance(exc.__context__, anyio.WouldBlock):
+            exc.__context__ = None
+        raise

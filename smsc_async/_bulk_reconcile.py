@@ -9,10 +9,15 @@ recipient twice in one request, so each (id, recipient) pair names one message:
 * every recipient −3 "not found" → it was never accepted: **not sent**, safe to send again;
 * no answer for some recipient (the status request itself failed) → still **unknown**.
 
-"Not found" is only trusted once the request is ``grace`` seconds old: a server still
-working on a request the client gave up on could otherwise record it after the check, and a
-message sent again would then go twice. The default, a minute, is the client's default call
-deadline and SMSC's duplicate window.
+"Found" is believed at once. "Not found" is only trusted once the request is ``grace``
+seconds old: a server still working on a request the client gave up on could otherwise
+record it after the check, and a message sent again would then go twice. So messages not
+found too early are asked about again once their grace is over. The default, a minute, is
+the client's default call deadline and SMSC's duplicate window.
+
+SMSC keeps messages sent through a Telegram bot apart: ``status.php`` finds them only when
+asked with ``bot=1``. A message whose text starts with the ``__BOT__`` kind prefix (see
+`smsc_async.prefixed`) is asked about that way, every other message without it.
 """
 
 from __future__ import annotations
@@ -27,10 +32,12 @@ import anyio
 from ._bulk_pack import recipient_key, sms_parts
 from ._bulk_types import NotSentOutcome, Outcome, SentOutcome, UnknownOutcome
 from ._errors import SmscError
+from ._kind_prefix import Prefix
+from ._options import Message
 from ._results import PhoneReport
 from ._status import MessageStatus, StatusCode
 
-__all__ = ["DEFAULT_GRACE", "StatusLookup", "reconcile_outcomes"]
+__all__ = ["DEFAULT_GRACE", "StatusLookup", "is_bot_message", "reconcile_outcomes"]
 
 #: Seconds after a request before ``status.php`` saying "not found" is believed.
 DEFAULT_GRACE = 60.0
@@ -43,20 +50,25 @@ class StatusLookup(Protocol):
     """What reconciliation needs: ``client.status.many``."""
 
     async def many(
-        self, pairs: Sequence[tuple[int | str, str]], *, detail: int = ...
+        self, pairs: Sequence[tuple[int | str, str]], *, detail: int = ..., bot: bool = ...
     ) -> list[MessageStatus]:
         """The statuses of (id, recipient) pairs."""
         ...
 
 
+def is_bot_message(message: Message) -> bool:
+    """Whether the message goes through a Telegram bot (its text has the ``__BOT__`` prefix)."""
+    return message.text.lstrip()[: len(Prefix.BOT.value)].upper() == Prefix.BOT.value
+
+
 async def _lookup(
-    status: StatusLookup, pairs: list[tuple[str, str]]
+    status: StatusLookup, pairs: list[tuple[str, str]], *, bot: bool
 ) -> dict[tuple[str, str], MessageStatus]:
     found: dict[tuple[str, str], MessageStatus] = {}
     for start in range(0, len(pairs), _CHUNK):
         chunk = pairs[start : start + _CHUNK]
         try:
-            rows = await status.many(list(chunk), detail=1)
+            rows = await status.many(list(chunk), detail=1, bot=bot)
         except SmscError:
             continue  # these pairs stay unanswered, so their messages stay unknown
         for row in rows:
@@ -98,27 +110,57 @@ def _decide(outcome: UnknownOutcome, rows: list[MessageStatus]) -> Outcome:
     )
 
 
-async def reconcile_outcomes(
-    status: StatusLookup, outcomes: Sequence[UnknownOutcome], *, grace: float = DEFAULT_GRACE
-) -> list[Outcome]:
-    """Ask ``status.php`` about unknown outcomes; return one outcome for each, in order.
-
-    Waits first until ``grace`` seconds have passed since the client gave up on the latest
-    request (``ended_at``; for a request carried over from a checkpoint, whose end is not
-    known, since it was sent). A server may still be processing a request the client
-    stopped waiting for, and "not found" must not be believed before it is done. An outcome
-    comes back unchanged (still unknown) when a status request failed.
-    """
-    if not outcomes:
-        return []
-    wait = max(o.ended_at or o.started_at for o in outcomes) + grace - time.time()
-    if wait > 0:
-        await anyio.sleep(wait)
-    pairs = [(o.request_id, r) for o in outcomes for r in o.recipients]
-    found = await _lookup(status, pairs)
+async def _decide_all(status: StatusLookup, outcomes: Sequence[UnknownOutcome]) -> list[Outcome]:
+    """One status lookup for ``outcomes`` (bot messages asked apart, with ``bot=1``)."""
+    found: dict[tuple[str, str], MessageStatus] = {}
+    for bot in (False, True):
+        pairs = [
+            (o.request_id, r)
+            for o in outcomes
+            if is_bot_message(o.message) is bot
+            for r in o.recipients
+        ]
+        if pairs:
+            found.update(await _lookup(status, pairs, bot=bot))
     decided: list[Outcome] = []
     for outcome in outcomes:
         rows = [found.get((outcome.request_id, recipient_key(r))) for r in outcome.recipients]
         known = [row for row in rows if row is not None]
         decided.append(_decide(outcome, known) if len(known) == len(rows) else outcome)
+    return decided
+
+
+def _trusted_from(outcome: UnknownOutcome, grace: float) -> float:
+    """When "not found" becomes believable: ``grace`` after the client gave up on the
+    request (``ended_at``; for a request carried over from a checkpoint, whose end is not
+    known, after it was sent)."""
+    return (outcome.ended_at or outcome.started_at) + grace
+
+
+async def reconcile_outcomes(
+    status: StatusLookup, outcomes: Sequence[UnknownOutcome], *, grace: float = DEFAULT_GRACE
+) -> list[Outcome]:
+    """Ask ``status.php`` about unknown outcomes; return one outcome for each, in order.
+
+    A message found is sent at once. One not found before its request is ``grace`` seconds
+    past is asked about again once it is (the call waits until then): a server may still be
+    processing a request the client stopped waiting for. An outcome comes back unchanged
+    (still unknown) when a status request failed.
+    """
+    if not outcomes:
+        return []
+    decided = await _decide_all(status, outcomes)
+    now = time.time()
+    early = [
+        n
+        for n, (outcome, verdict) in enumerate(zip(outcomes, decided, strict=True))
+        if isinstance(verdict, NotSentOutcome) and _trusted_from(outcome, grace) > now
+    ]
+    if early:
+        wait = max(_trusted_from(outcomes[n], grace) for n in early) - time.time()
+        if wait > 0:
+            await anyio.sleep(wait)
+        again = await _decide_all(status, [outcomes[n] for n in early])
+        for n, verdict in zip(early, again, strict=True):
+            decided[n] = verdict
     return decided

@@ -39,6 +39,7 @@ __all__ = [
     "Outcome",
     "OutcomeKind",
     "ProgressStage",
+    "Ranges",
     "RejectedOutcome",
     "SentOutcome",
     "UnknownOutcome",
@@ -154,8 +155,10 @@ class UnknownOutcome:
         request_id: the client-assigned id of its request.
         recipients: its recipients as they were sent.
         started_at: when the request was sent (Unix seconds).
-        error: the `OutcomeUnknownError` or `ProtocolError`; ``None`` when the request came
-            from a `Checkpoint` (an interrupted run).
+        error: why it is unknown: the `OutcomeUnknownError` or `ProtocolError` of its
+            request, or the `ApiError` (9, or one SMSC answers with an id) after which
+            ``status.php`` could not tell; ``None`` when the request came from a
+            `Checkpoint` (an interrupted run).
         ended_at: when the client gave up on the request (Unix seconds); ``None`` when it
             came from a `Checkpoint`. Reconciliation counts its grace from here, since a
             server may still be processing a request the client stopped waiting for.
@@ -194,6 +197,14 @@ class BulkSummary:
         cost: what the sent messages cost (sum of the known per-message costs).
         balance: the balance the server reported last, if any.
         finished: the job has ended (every message read has an outcome).
+        interrupted: the job was cancelled, or its block left by an exception. The counts
+            are final all the same: nothing is in flight, a message whose request may have
+            reached SMSC is unknown (see `BulkJob.unknown`), one that never left is not sent.
+        undelivered: outcomes counted here that the job has not given you: waiting to be
+            taken while it runs; once it is over, those it could not give you (you left the
+            loop early, or it was interrupted). `BulkJob.checkpoint` does not count them, so
+            a job resumed from it gives them to you (sent ones reconciled, others sent or
+            checked again).
         stopped_by: the error that stopped the job early, if one did.
     """
 
@@ -209,6 +220,8 @@ class BulkSummary:
     cost: Decimal = Decimal(0)
     balance: Decimal | None = None
     finished: bool = False
+    interrupted: bool = False
+    undelivered: int = 0
     stopped_by: SmscError | None = None
 
     @property
@@ -231,6 +244,8 @@ class BulkSummary:
             "cost": str(self.cost),
             "balance": None if self.balance is None else str(self.balance),
             "finished": self.finished,
+            "interrupted": self.interrupted,
+            "undelivered": self.undelivered,
             "stopped_by": None if self.stopped_by is None else type(self.stopped_by).__name__,
         }
 
@@ -363,9 +378,14 @@ class ProgressStage(str, enum.Enum):
     """A request is about to leave; the checkpoint lists it. Persist it here to never lose
     track of a request that may be sent (the job waits for the callback)."""
     SETTLED = "settled"
-    """A request was answered (or failed) and its messages have outcomes."""
+    """A request was answered (or failed); the summary counts its messages' outcomes. They
+    reach you (and the checkpoint) with the ``DELIVERED`` events that follow."""
+    DELIVERED = "delivered"
+    """Outcomes (``BulkProgress.outcomes``) were handed to you, and the checkpoint counts
+    them from this event on: one event per outcome your ``async for`` takes, or one per
+    group of outcomes ``run()`` takes."""
     RECONCILED = "reconciled"
-    """``status.php`` settled messages whose outcome was unknown."""
+    """``status.php`` settled messages whose outcome was unknown (``BulkProgress.outcomes``)."""
     FINISHED = "finished"
     """The job ended; the summary is final (until `BulkJob.reconcile`)."""
 
@@ -379,9 +399,14 @@ class BulkProgress:
         summary: the counts and totals at that moment.
         checkpoint: where to resume from, at that moment.
         request_id: the request concerned, for ``SENDING`` and ``SETTLED``.
+        outcomes: the outcomes this event's checkpoint counts for the first time
+            (``DELIVERED`` and ``RECONCILED``; empty for the other stages). Store them
+            together with ``checkpoint`` (one transaction, one file) and no outcome is ever
+            lost or seen twice across a crash and a resume.
     """
 
     stage: ProgressStage
     summary: BulkSummary
     checkpoint: Checkpoint
     request_id: str | None = None
+    outcomes: tuple[Outcome, ...] = ()

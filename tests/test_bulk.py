@@ -17,6 +17,7 @@ from smsc_async import (
     InvalidPhoneError,
     Message,
     MessageForbiddenError,
+    UndeliverableError,
     ValidationError,
 )
 from smsc_async._bulk_job import BulkJob
@@ -148,17 +149,6 @@ async def test_bad_messages_are_rejected_alone() -> None:
     )
 
 
-async def test_error_9_is_retried_under_a_new_id() -> None:
-    fake, plan = _fake(), FaultPlan()
-    plan.once(Fault.error(9), endpoint="send")
-    async with _client(fake, plan) as client:
-        summary = await client.send_many(iter(_messages(30)), max_lines=10).run()
-    assert summary.sent == 30 and summary.requests == 4
-    (fired,) = plan.fired
-    assert fired.message_id not in {e.id for e in fake.ledger}
-    assert len({e.id for e in fake.ledger}) == 3
-
-
 @pytest.mark.parametrize(
     ("password", "balance", "error"),
     [
@@ -272,7 +262,7 @@ async def test_reconcile_settles_lost_answers_through_status() -> None:
     assert len(fake.ledger) == 40
 
 
-async def test_client_reconcile_waits_for_the_grace_and_keeps_unanswered_unknown() -> None:
+async def test_client_reconcile_keeps_unanswered_unknown_without_waiting() -> None:
     fake, plan = _fake(), FaultPlan()
     plan.add(Fault.error(4), endpoint="status")
     outcome = UnknownOutcome(
@@ -283,11 +273,34 @@ async def test_client_reconcile_waits_for_the_grace_and_keeps_unanswered_unknown
         started_at=time.time(),
     )
     async with _client(fake, plan) as client:
+        with anyio.fail_after(5):  # no answer to wait for: the grace does not apply
+            assert await client.reconcile([outcome], grace=60) == [outcome]
+        assert await client.reconcile([]) == []
+
+
+async def test_reconcile_believes_found_at_once_and_not_found_only_after_the_grace() -> None:
+    fake = _fake()
+    async with _client(fake) as client:
+        sent = await client.send_list(_messages(1), id="x-1")
+        assert sent.id == "x-1"
+        now = time.time()
+        found, missing = (
+            UnknownOutcome(
+                index=n,
+                message=_messages(2)[n],
+                request_id="x-1",
+                recipients=(f"+7999000000{n}",),
+                started_at=now,
+                ended_at=now,
+            )
+            for n in (0, 1)
+        )
+        with anyio.fail_after(5):
+            (decided,) = await client.reconcile([found], grace=60)  # no wait
+        assert isinstance(decided, SentOutcome) and decided.reconciled
         with pytest.raises(TimeoutError):
             with anyio.fail_after(0.3):
-                await client.reconcile([outcome], grace=60)
-        assert await client.reconcile([outcome], grace=0) == [outcome]
-        assert await client.reconcile([]) == []
+                await client.reconcile([found, missing], grace=60)
 
 
 def _options_cases() -> Iterable[tuple[dict[str, object], str]]:
@@ -341,12 +354,19 @@ async def test_the_anti_flood_rule_is_kept_client_side() -> None:
     fake = _fake()
     async with _client(fake) as client:
         outcomes = await _collect(client.send_many(_flooding(), max_lines=7))
-        unguarded = await client.send_many(_flooding(), flood_limit=None, max_lines=7).run()
+        capped = await client.send_many(_flooding(), flood_limit=None, max_lines=7).run()
+        unguarded = await client.send_many(
+            _flooding(), flood_limit=None, max_lines=7, max_failed_requests=100
+        ).run()
     rejected = sorted(i for i, o in outcomes.items() if isinstance(o, RejectedOutcome))
     assert rejected == list(range(50, 60))
     assert len(fake.ledger) == 50
-    # Without the guard the server's own rule drops them, reported per recipient.
-    assert unguarded.rejected == 60 and unguarded.sent == 0
+    # Without the guard the server's own rule refuses them (error 8), one request each:
+    # the job stops at its cap of failed requests, or rejects all under a higher cap.
+    assert capped.rejected == capped.requests and capped.not_sent == 60 - capped.requests
+    assert 20 <= capped.requests < 20 + 14  # the cap, and requests already in flight
+    assert isinstance(capped.stopped_by, UndeliverableError)
+    assert unguarded.rejected == 60 and unguarded.sent == 0 and unguarded.stopped_by is None
 
 
 async def test_requests_are_never_identical_so_the_duplicate_rule_never_fires() -> None:

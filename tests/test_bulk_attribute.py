@@ -40,12 +40,12 @@ from smsc_async._errors import api_error
         (NotSentError("x", endpoint="send"), Action.STOP),
         (ClientClosedError("closed"), Action.STOP),
         (DuplicateRequestError(9), Action.RETRY),
-        (api_error("send", 1), Action.BISECT),
-        (api_error("send", 5), Action.BISECT),
-        (MessageForbiddenError(6), Action.BISECT),
-        (InvalidPhoneError(7), Action.BISECT),
-        (UndeliverableError(8), Action.BISECT),
-        (api_error("send", 42), Action.BISECT),
+        (api_error("send", 1), Action.NARROW),
+        (api_error("send", 5), Action.STOP),  # the shared `time`: every request has it
+        (MessageForbiddenError(6), Action.NARROW),
+        (InvalidPhoneError(7), Action.NARROW),
+        (UndeliverableError(8), Action.NARROW),
+        (api_error("send", 42), Action.STOP),  # an unknown meaning risks no further request
         (OutcomeUnknownError("x", endpoint="send"), Action.UNKNOWN),
         (ProtocolError("x"), Action.UNKNOWN),
         (ValidationError("f", "r"), Action.STOP),

@@ -33,7 +33,9 @@ LOGIN, PASSWORD = "bulk", "bulk-secret"
 COUNT = 3000
 PRICE = Decimal("1.50")
 
-# (fault, probability per send request)
+# (fault, probability per send request). Errors a line may cause (1, 6, 7) fire once each:
+# drawn at random, both halves of a narrowed request could draw the same one, and the job
+# would rightly stop (an error both halves share is about the whole request).
 FAULTS = [
     (Fault.reset_before(), 0.04),
     (Fault.reset_after(), 0.04),
@@ -41,9 +43,9 @@ FAULTS = [
     (Fault.truncated(), 0.02),
     (Fault.malformed(), 0.02),
     (Fault.status(503), 0.03),
-    (Fault.error(1), 0.02),
-    (Fault.error(6), 0.02),
-    (Fault.error(7), 0.02),
+    (Fault.error(1), 0.0),
+    (Fault.error(6), 0.0),
+    (Fault.error(7), 0.0),
     (Fault.error(9), 0.03),
 ]
 PROCESSED = {FaultKind.RESET_AFTER, FaultKind.LATENCY, FaultKind.TRUNCATED, FaultKind.MALFORMED}
@@ -62,7 +64,8 @@ def plan() -> FaultPlan:
     for fault, _ in FAULTS:  # every kind fires at least once: the first requests get one each
         plan.once(fault, endpoint="send")
     for fault, probability in FAULTS:
-        plan.add(fault, endpoint="send", probability=probability)
+        if probability:
+            plan.add(fault, endpoint="send", probability=probability)
     return plan
 
 
@@ -102,7 +105,7 @@ async def test_ledger_and_report_agree_through_faults(
         timeouts=Timeouts(connect=2, read=0.25, write=2, deadline=5),
         retry=RetryPolicy(attempts=6, backoff=0.01, max_backoff=0.05),
     ) as client:
-        job = client.send_many(messages, max_lines=20)
+        job = client.send_many(messages, max_lines=20, max_failed_requests=1000)
         async with job:
             async for outcome in job:
                 assert outcome.index not in final, "a message was reported twice"
@@ -152,6 +155,11 @@ async def test_ledger_and_report_agree_through_faults(
             # Processed, answer lost: reconciliation found its messages iff the ledger has them
             # (a request the emulator refused, e.g. for a bad sender, has none).
             assert (fault.message_id in ledger_ids) == (fault.message_id in reconciled_ids)
+        elif fault.fault.error_code == 9:
+            # Never processed; the request went again, byte for byte under the same id, once
+            # status.php had shown none of it taken, and that copy may have drawn a fault of
+            # its own. No text is in the ledger twice (checked above).
+            continue
         else:
             # Never processed: nothing in the ledger under that id.
             assert fault.message_id not in ledger_ids

@@ -102,7 +102,12 @@ async def test_a_cancelled_job_resumes_without_losing_or_repeating() -> None:
                     if len(first) == COUNT - 20:  # all but the two stuck requests
                         scope.cancel()
     assert scope.cancelled_caught
-    assert job.summary().in_flight == 20 and not job.summary().finished
+    interrupted = job.summary()
+    assert interrupted.interrupted and not interrupted.finished
+    assert (interrupted.in_flight, interrupted.unknown, interrupted.sent) == (0, 20, COUNT - 20)
+    assert sorted(o.index for o in job.unknown) == sorted(
+        i for r in job.checkpoint().open for a, b in r.indices for i in range(a, b)
+    )
     checkpoint = Checkpoint.from_dict(orjson.loads(saved[-1]))
     assert checkpoint == job.checkpoint()
     assert checkpoint.position == COUNT and not checkpoint.unsent
@@ -168,17 +173,20 @@ async def test_unknown_outcomes_proved_unsent_are_sent_by_a_resumed_job() -> Non
     fake = _fake()
     gate = Gate(fake, before={2}, after=set())
     events: list[BulkProgress] = []
+    delivered = 0
     async with _client(InProcessTransport(gate)) as client:
         with anyio.CancelScope() as scope:  # request 2 never arrives: give up on it
 
             def on_progress(event: BulkProgress) -> None:
+                nonlocal delivered
                 events.append(event)
-                if event.summary.sent == COUNT - 30:
+                delivered += len(event.outcomes)
+                if delivered == COUNT - 30:
                     scope.cancel()
 
             await client.send_many(iter(_messages()), max_lines=30, on_progress=on_progress).run()
     checkpoint = events[-1].checkpoint
-    assert events[-1].stage is ProgressStage.SETTLED
+    assert events[-1].stage is ProgressStage.DELIVERED
     assert [sum(b - a for a, b in r.indices) for r in checkpoint.open] == [30]
     async with _client(fake.transport()) as client:
         summary = await client.send_many(

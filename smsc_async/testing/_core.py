@@ -44,7 +44,15 @@ from ._endpoints_templates import handle_op_templates, handle_ping, handle_templ
 from ._rules import normalize_bot_recipient, normalize_email, normalize_phone
 from ._send import handle_send
 from ._send_parse import NlRecords
-from ._state import Account, LedgerEntry, Limits, MessageKind, PingEvent, StatusChange
+from ._state import (
+    Account,
+    LedgerEntry,
+    Limits,
+    ListErrors,
+    MessageKind,
+    PingEvent,
+    StatusChange,
+)
 from ._state import default_clock as _default_clock
 from ._state_server import Context, ServerState
 
@@ -116,6 +124,9 @@ class FakeSMSC:
             during ``latency`` is still processed and keeps counting as in flight until its
             latency has passed, or is dropped at once (see the module docstring). Adjustable
             through the ``abandoned`` attribute.
+        list_errors: what an error with a message id (3, 6, 7, 8) to a ``list`` request of
+            several lines took: nothing (the default), or the lines before the one at fault
+            (see `ListErrors`). Adjustable through ``list_errors``.
 
     Safe to call `handle` from many tasks, and from a server thread while tests read
     ``ledger`` from another: state changes happen under a short-held lock, never across an
@@ -130,6 +141,7 @@ class FakeSMSC:
         limits: Limits | None = None,
         nl_records: NlRecords = NlRecords.PHONE_CHARS,
         abandoned: Abandoned = "finish",
+        list_errors: ListErrors = ListErrors.ALL_OR_NOTHING,
     ) -> None:
         if abandoned not in ("finish", "stop"):
             raise ValueError(f"abandoned must be 'finish' or 'stop', got {abandoned!r}")
@@ -137,13 +149,26 @@ class FakeSMSC:
         self.latency = latency
         self.limits = limits or Limits()
         self.abandoned: Abandoned = abandoned
-        self._state = ServerState(limits=self.limits, nl_records=NlRecords(nl_records))
+        self._state = ServerState(
+            limits=self.limits,
+            nl_records=NlRecords(nl_records),
+            list_errors=ListErrors(list_errors),
+        )
         # Abandoned requests still running ("finish"): (monotonic end of latency, login).
         self._lingering: list[tuple[float, str]] = []
         self.requests: list[RequestRecord] = []
         """Every API request answered, oldest first."""
 
     # ------------------------------------------------------------------ state for tests
+
+    @property
+    def list_errors(self) -> ListErrors:
+        """The reading of errors with an id to a multi-line ``list`` (see `ListErrors`)."""
+        return self._state.list_errors
+
+    @list_errors.setter
+    def list_errors(self, reading: ListErrors) -> None:
+        self._state.list_errors = ListErrors(reading)
 
     @property
     def ledger(self) -> list[LedgerEntry]:

@@ -12,6 +12,8 @@ Answer shapes where the sources are thin (decisions):
   fmt 2 ``<list><result>…</result>…</list>``, fmt 0/1 one line per message; each row starts
   with ``id`` (and ``phone`` for ``all=0``) and always carries ``err``.
 * An unknown or deleted message is status −3 with the request time as its date.
+* Messages sent through a Telegram bot are kept apart: ``bot=1`` finds only them, and a
+  request without it never does.
 * ``del=1`` deletes the (id, phone) records given and answers ``OK``; when none exists the
   answer is error 5.
 """
@@ -26,7 +28,7 @@ import attrs
 from ._rules import normalize_bot_recipient, normalize_email, normalize_phone, parse_message_id
 from ._rules_time import format_date
 from ._send_render import money
-from ._state import FAILED_STATUSES, STATUS_NAMES, LedgerEntry
+from ._state import FAILED_STATUSES, STATUS_NAMES, LedgerEntry, MessageKind
 from ._state_server import Context
 from ._wire import ApiFault, json_text, ok_body, xml_node
 
@@ -63,12 +65,14 @@ def _find(ctx: Context, message_id: str, phone: str) -> LedgerEntry | None:
     wanted, key = parse_message_id(message_id), _recipient_key(phone)
     if wanted is None:
         return None
+    bot = ctx.flag("bot")
     for entry in reversed(ctx.state.ledger):
         if (
             entry.login == ctx.account.login
             and entry.id == wanted
             and key in entry.recipients
             and key not in entry.deleted
+            and (entry.kind is MessageKind.BOT) == bot
         ):
             return entry
     return None

@@ -18,6 +18,9 @@ Decisions where the spec is silent:
   unknown group expands to nobody, which alone makes error 7.
 * A ``sender`` must be registered in the account (error 6), except for e-mail, whose sender
   is an address.
+* An error with an id (3, 6) to a ``list`` request of several lines takes nothing, or, with
+  ``FakeSMSC(list_errors=ListErrors.PARTIAL)``, the lines before the one at fault (see
+  `ListErrors`). Errors answered without an id (1, 2, 4, 5, 9) always take nothing.
 * Files per kind (refused with error 1, or dropped): see `smsc_async.testing._send_files`.
 * A WAP-push text needs a link line and a title line (spec: "link and title separated by a
   line break"); a binary message's ``\n~~~\n`` tail is its ``pid``/``dcs`` and must read
@@ -37,7 +40,7 @@ from ._send_files import kept_files
 from ._send_parse import Draft, Recipients, expand_recipients, flag_kind, parse_drafts
 from ._send_render import PhoneRow, SendOutcome, render_send
 from ._send_units import measure, unit_cost
-from ._state import FakeFile, LedgerEntry, MessageKind, StatusChange
+from ._state import FakeFile, LedgerEntry, ListErrors, MessageKind, StatusChange
 from ._state_server import Context
 from ._wire import ApiFault
 
@@ -243,6 +246,36 @@ def _message_id(ctx: Context) -> int | str | None:
     return value
 
 
+def _take_prefix(ctx: Context, plans: list[_Planned], message_id: int | str) -> bool:
+    """The partial reading of an error: take the lines ``plans`` (those before the one at
+    fault) in order while the balance covers them; return whether it covered them all."""
+    account = ctx.account
+    taken: list[_Planned] = []
+    spent = Decimal(0)
+    for plan in _apply_flood(ctx, plans):
+        cost = plan.unit_cost * len(plan.sent)
+        if account.charges and spent + cost > account.balance:
+            break
+        spent += cost
+        taken.append(plan)
+    if account.charges:
+        account.balance -= spent
+    _commit(ctx, taken, message_id)
+    return len(taken) == len(plans)
+
+
+def _refused_line(ctx: Context, plans: list[_Planned]) -> int | None:
+    """The first line whose sender is refused (error 6), if any."""
+    account = ctx.account
+    for number, plan in enumerate(plans):
+        sender, kind = plan.draft.sender, plan.draft.kind
+        if sender and kind is not MessageKind.MAIL and sender not in account.senders:
+            return number
+        if kind is MessageKind.MAIL and account.test_mode:
+            return number
+    return None
+
+
 def handle_send(ctx: Context) -> str:
     """Answer one send request (see the module docstring for the rules and their order)."""
     params, account, state = ctx.params, ctx.account, ctx.state
@@ -255,17 +288,19 @@ def handle_send(ctx: Context) -> str:
         raise _fail()
     plans = [_plan(ctx, draft, tz) for draft in drafts]
     message_id: int | str = client_id if client_id is not None else 0
+    partial = state.list_errors is ListErrors.PARTIAL and len(plans) > 1 and cost_mode != 1
+    assigned: list[int | str] = []
 
-    def with_id(code: int, description: str) -> ApiFault:
-        mid = client_id if client_id is not None else state.new_id(account.login)
-        return ApiFault(code, description, mid)
+    def with_id(code: int, description: str, before: list[_Planned] | None = None) -> ApiFault:
+        if not assigned:
+            assigned.append(client_id if client_id is not None else state.new_id(account.login))
+        if partial and before and not _take_prefix(ctx, before, assigned[0]):
+            return ApiFault(3, "no money", assigned[0])  # the money ran out first
+        return ApiFault(code, description, assigned[0])
 
-    for plan in plans:
-        sender = plan.draft.sender
-        if sender and plan.draft.kind is not MessageKind.MAIL and sender not in account.senders:
-            raise with_id(6, "message is denied")
-        if plan.draft.kind is MessageKind.MAIL and account.test_mode:
-            raise with_id(6, "message is denied")
+    refused = _refused_line(ctx, plans)
+    if refused is not None:
+        raise with_id(6, "message is denied", plans[:refused])
     if cost_mode == 1:
         plans = [attrs.evolve(p, sent=p.recipients.accepted) for p in plans]
     else:
@@ -284,7 +319,7 @@ def handle_send(ctx: Context) -> str:
     entries: list[LedgerEntry | None] = []
     if cost_mode != 1:
         if account.charges and total > account.balance:
-            raise with_id(3, "no money")
+            raise with_id(3, "no money", plans)
         message_id = client_id if client_id is not None else state.new_id(account.login)
         if account.charges:
             account.balance -= total

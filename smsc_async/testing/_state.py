@@ -21,6 +21,7 @@ __all__ = [
     "FakeFile",
     "LedgerEntry",
     "Limits",
+    "ListErrors",
     "MessageKind",
     "MessageStatus",
     "OpTemplate",
@@ -366,6 +367,21 @@ class Account:
         group = TaskGroup(id=group_id, name=name)
         self.task_groups[group_id] = group
         return group
+
+
+class ListErrors(str, enum.Enum):
+    """What an error with a message id (3 no money, 6 forbidden, 7 invalid number, 8 cannot
+    deliver) to a ``list`` request of several lines took. SMSC's documentation does not
+    say, so the emulator plays either reading (``FakeSMSC(list_errors=...)``)."""
+
+    ALL_OR_NOTHING = "all_or_nothing"
+    """The request is refused as a whole: nothing of it is sent or billed."""
+    PARTIAL = "partial"
+    """The lines before the one at fault were taken: sent, billed, in the ledger and found
+    by ``status.php`` under the request's id; the line at fault and those after it were
+    not. For error 3 the line at fault is the first the balance no longer covers; for 6 the
+    first with a sender (or an e-mail) refused. Errors 7 and 8 come only when no line has a
+    recipient left, so they take nothing under either reading."""
 
 
 @attrs.define(kw_only=True)

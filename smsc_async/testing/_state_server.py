@@ -9,7 +9,7 @@ import attrs
 
 from ._rules import FloodGuard, RateWindow
 from ._send_parse import NlRecords
-from ._state import Account, LedgerEntry, Limits, PingEvent
+from ._state import Account, LedgerEntry, Limits, ListErrors, PingEvent
 from ._wire import ApiFault, ParsedRequest
 
 __all__ = ["Context", "ServerState"]
@@ -21,6 +21,7 @@ class ServerState:
 
     limits: Limits
     nl_records: NlRecords = NlRecords.PHONE_CHARS
+    list_errors: ListErrors = ListErrors.ALL_OR_NOTHING
     accounts: dict[str, Account] = attrs.field(factory=dict)
     ledger: list[LedgerEntry] = attrs.field(factory=list)
     ping_events: list[PingEvent] = attrs.field(factory=list)
