@@ -164,7 +164,7 @@ async def test_running_out_of_money_reports_what_was_taken_as_sent(reading: List
 @READINGS
 async def test_a_request_status_php_cannot_answer_for_stays_unknown(reading: ListErrors) -> None:
     fake, plan = _fake(reading), FaultPlan()
-    status_down = plan.add(Fault.error(4), endpoint="status")
+    status_down = plan.add(Fault.error(9), endpoint="status")  # 4 would start a cool-off
     bad = frozenset({10})
     async with _client(fake, plan) as client:
         job = client.send_many(iter(_messages(16, bad)), max_lines=16)
