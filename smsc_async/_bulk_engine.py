@@ -281,16 +281,20 @@ class Engine(RequestSending):
     async def _hand_over(self, outcomes: list[Outcome]) -> None:
         """The application takes these outcomes: the checkpoint counts them from now on,
         and ``on_progress`` hears of them (``DELIVERED``). Should the callback fail, they
-        count as not taken."""
-        deliveries = [self._book.deliver(outcome) for outcome in outcomes]
+        count as not taken. Delivery and event happen under the progress lock, so no other
+        event can snapshot a delivery that is then taken back."""
         if self._on_progress is None:
+            for outcome in outcomes:
+                self._book.deliver(outcome)
             return
-        try:
-            await self._progress(ProgressStage.DELIVERED, outcomes=tuple(outcomes))
-        except BaseException:
-            for delivery in reversed(deliveries):
-                self._book.undo(delivery)
-            raise
+        async with self._lock():
+            deliveries = [self._book.deliver(outcome) for outcome in outcomes]
+            try:
+                await self._call_back(ProgressStage.DELIVERED, outcomes=tuple(outcomes))
+            except BaseException:
+                for delivery in reversed(deliveries):
+                    self._book.undo(delivery)
+                raise
 
     async def _finish(self) -> None:
         """Every outcome has been handed over or dropped: close the accounts, once."""
@@ -322,6 +326,11 @@ class Engine(RequestSending):
         self._book.freeze(self._book.position(self._packer.first_pending(self._book.floor)))
         self._open_gate()
 
+    def _lock(self) -> anyio.Lock:
+        if self._progress_lock is None:
+            self._progress_lock = anyio.Lock()
+        return self._progress_lock
+
     async def _progress(
         self,
         stage: ProgressStage,
@@ -333,16 +342,24 @@ class Engine(RequestSending):
         newer one (which could forget a request that has left)."""
         if self._on_progress is None:
             return
-        if self._progress_lock is None:
-            self._progress_lock = anyio.Lock()
-        async with self._progress_lock:
-            event = BulkProgress(
-                stage=stage,
-                summary=self.summary(),
-                checkpoint=self.checkpoint(),
-                request_id=request_id,
-                outcomes=outcomes,
-            )
-            result = self._on_progress(event)
-            if inspect.isawaitable(result):
-                await result
+        async with self._lock():
+            await self._call_back(stage, request_id, outcomes)
+
+    async def _call_back(
+        self,
+        stage: ProgressStage,
+        request_id: str | None = None,
+        outcomes: tuple[Outcome, ...] = (),
+    ) -> None:
+        """Call ``on_progress`` (the caller holds the lock)."""
+        assert self._on_progress is not None
+        event = BulkProgress(
+            stage=stage,
+            summary=self.summary(),
+            checkpoint=self.checkpoint(),
+            request_id=request_id,
+            outcomes=outcomes,
+        )
+        result = self._on_progress(event)
+        if inspect.isawaitable(result):
+            await result

@@ -278,10 +278,16 @@ class RequestSending:
         """Both halves failed alike, and SMSC has accepted no request of this job yet: the
         error may be about what every request shares (a ``sender`` the account may not use).
         Send one line alone, then another: once SMSC takes one, the error is about lines,
-        and narrowing goes on; if it takes neither, the job stops with the error."""
+        and narrowing goes on; if it takes neither, the job stops with the error.
+
+        The lines are drawn at random: the first absent line is the likeliest culprit (a
+        server that took the lines before the bad one leaves it first), and a resumed job
+        that re-forms the same request must not draw the same lines again."""
         remaining: list[_Narrow | None] = [first, second]
         for n, source in enumerate((first, second)):
-            item, *rest = source.batch.items
+            items = source.batch.items
+            pick = random.randrange(len(items))
+            item, rest = items[pick], items[:pick] + items[pick + 1 :]
             single = Batch([item])
             request_id = self._register(single)
             remaining[n] = _Narrow(source.request_id, Batch(rest), source.error)

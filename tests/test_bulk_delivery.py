@@ -250,3 +250,34 @@ async def test_cancelling_a_waiting_consumer_chains_nothing_internal() -> None:
                     raise
     (exc,) = caught
     assert exc.__context__ is None and exc.__cause__ is None  # no anyio.WouldBlock
+
+
+async def test_no_checkpoint_counts_an_outcome_the_consumer_is_still_waiting_to_be_given() -> None:
+    # The consumer waits for the progress lock (a SENDING callback holds it) with an outcome
+    # in hand, and is cancelled there: no checkpoint taken meanwhile may count that outcome.
+    fake = _fake()
+    hold = Hold(fake, first=2, count=1)  # the second request's answer waits for the test
+    taken: list[int] = []
+    snapshots: list[Checkpoint] = []
+    async with _client(hold, concurrency=1) as client:
+        with anyio.CancelScope() as scope:
+
+            async def on_progress(event: BulkProgress) -> None:
+                if event.stage is ProgressStage.SENDING and (event.request_id or "").endswith("-3"):
+                    await anyio.wait_all_tasks_blocked()  # the consumer waits for the lock
+                    snapshots.append(job.checkpoint())
+                    scope.cancel()
+
+            job = client.send_many(iter(_messages(30)), max_lines=10, on_progress=on_progress)
+            async with job:
+                async for outcome in job:
+                    taken.append(outcome.index)
+                    if len(taken) == 10:  # all of the first request's
+                        hold.release.set()
+    (snapshot,) = snapshots
+    open_ = {i for r in snapshot.open for a, b in r.indices for i in range(a, b)}
+    unsent = {i for a, b in snapshot.unsent for i in range(a, b)}
+    assert set(range(snapshot.position)) - open_ - unsent == set(taken)
+    assert set(range(job.checkpoint().position)) - {
+        i for r in job.checkpoint().open for a, b in r.indices for i in range(a, b)
+    } - {i for a, b in job.checkpoint().unsent for i in range(a, b)} == set(taken)

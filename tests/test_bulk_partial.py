@@ -5,6 +5,7 @@ sends nothing twice: every message once at most in the ledger, one outcome for e
 
 from __future__ import annotations
 
+import random
 from decimal import Decimal
 
 import anyio
@@ -251,3 +252,17 @@ async def test_error_9_that_persists_leaves_the_messages_unknown_and_stops() -> 
         with anyio.fail_after(5):
             changed = await job.reconcile(grace=0)
     assert {type(o) for o in changed} == {NotSentOutcome} and not fake.ledger
+
+
+async def test_two_bad_lines_in_the_first_request_are_found_under_the_partial_reading() -> None:
+    # The lines before each bad one are taken, so each half to narrow starts with its bad
+    # line: the lines sent alone (to tell a bad request from bad lines) must not be those.
+    random.seed(20240917)
+    fake = _fake(ListErrors.PARTIAL)
+    bad = frozenset({5, 20})
+    async with _client(fake) as client:
+        job = client.send_many(iter(_messages(64, bad)), max_lines=32)
+        outcomes = await _collect(job)
+    _assert_agree(fake, outcomes, 64)
+    assert job.summary().stopped_by is None
+    assert {i for i, o in outcomes.items() if isinstance(o, RejectedOutcome)} == bad
