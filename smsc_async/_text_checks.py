@@ -184,6 +184,9 @@ def _recipient(field: str, number: int, item: object, split: bool) -> str:
 # as a line head. How the server reads it is undocumented; these cover every reading the
 # emulator can play: a "|" (a sender prefix), phone-list characters, or valid recipients.
 _PHONE_LIST_HEAD = re.compile(r"[\s\d+(),;\-Gg]+")
+# A recipient as loosely as a server might take one: anything around one "@" reads as an
+# e-mail address there, even where this SDK's own check wants a domain.
+_LOOSE_RECIPIENT = re.compile(r"[^@\s,;:|]+@[^@\s,;:|]+|@\w+|#\d+")
 NL_CONTINUATION_RULE = (
     "has a line the server would read as a new message in nl mode (recipients or a | "
     "before its first :); reword it or send without nl"
@@ -198,6 +201,11 @@ def _reads_as_record(line: str) -> bool:
     if not colon:
         return False
     if _PHONE_LIST_HEAD.fullmatch(head):
+        return True
+    items = [item.strip() for item in re.split(r"[,;]", head)]
+    if all(items) and all(
+        _PHONE_LIST_HEAD.fullmatch(item) or _LOOSE_RECIPIENT.fullmatch(item) for item in items
+    ):
         return True
     try:
         encode_phones("", head)

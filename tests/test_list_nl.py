@@ -119,6 +119,7 @@ _message = st.builds(
 @example(messages=[Message(PHONE, "Meet\n10:30 tomorrow")], nl=True)
 @example(messages=[Message(PHONE, "Reply\n1: yes")], nl=True)
 @example(messages=[Message(PHONE, "x"), Message("@nick_1", "y")], nl=True)
+@example(messages=[Message(PHONE, "\n0@10:30")], nl=True)
 def test_whatever_the_encoder_accepts_reads_back_as_sent(messages: list[Message], nl: bool) -> None:
     try:
         params = encode(messages, nl=nl)
