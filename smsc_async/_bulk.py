@@ -150,7 +150,9 @@ class BulkSending:
 
         Nothing happens until the job runs: ``summary = await client.send_many(...).run()``,
         or ``async with client.send_many(...) as job: async for outcome in job: ...``.
-        See the module docstring (`smsc_async._bulk`) for the policies.
+        Every message gets exactly one outcome (sent, rejected, not sent, unknown); a
+        request whose fate is unknown is never repeated; the job stops on errors about
+        the whole account or request; and the checkpoint counts only outcomes you took.
 
         Args:
             messages: `Message` values, an iterable or an async iterable, read lazily.
