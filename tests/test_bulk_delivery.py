@@ -76,20 +76,28 @@ class Hold:
 
 
 async def test_a_checkpoint_saved_by_on_progress_never_runs_ahead_of_a_slow_consumer() -> None:
-    # The consumer reads one outcome per 10 ms and is cancelled after 50 ms, while the
-    # workers have long settled every request; on_progress saves each checkpoint.
+    # The consumer reads one outcome per 10 ms and is cancelled after four, once the
+    # workers have settled every request; on_progress saves each checkpoint.
     fake = _fake()
     saved: list[bytes] = []
     first: list[int] = []
+    settled = anyio.Event()
+
+    def progress(event: BulkProgress) -> None:
+        saved.append(orjson.dumps(event.checkpoint.to_dict()))
+        if event.summary.sent == 100:
+            settled.set()
+
     async with _client(fake) as client:
-        job = client.send_many(
-            _messages(100), on_progress=lambda p: saved.append(orjson.dumps(p.checkpoint.to_dict()))
-        )
-        with anyio.move_on_after(0.05):
+        job = client.send_many(_messages(100), on_progress=progress)
+        with anyio.CancelScope() as scope, anyio.fail_after(10):
             async with job:
                 async for outcome in job:
                     first.append(outcome.index)
+                    await settled.wait()  # the workers run ahead of the reader
                     await anyio.sleep(0.01)
+                    if len(first) == 4:
+                        scope.cancel()
         assert 0 < len(first) < 100 and len(fake.ledger) == 100
         assert job.summary().sent == 100 and job.summary().undelivered == 100 - len(first)
 
