@@ -1,4 +1,4 @@
-"""Decoder of ``status.php`` answers in all four formats (rest-of-api.md §1).
+"""Decoder of ``status.php`` answers in all four formats.
 
 Pure functions. The answer is read into one raw mapping per message, by the server's field
 names, and one table turns each into a `MessageStatus`.

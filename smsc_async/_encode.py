@@ -7,7 +7,7 @@ Decisions where the API text is silent or loose (each is documented where it is 
 
 * An option given as ``None`` is treated as not given; a ``False`` flag is simply omitted.
 * The 1000-character limit applies to the text that is sent; a ``comment`` is not sent nor
-  billed (spec §2.4), so it has a separate limit of 1000 characters.
+  billed, so it has a separate limit of 1000 characters.
 * ``time`` as an aware `datetime` is converted to Moscow time (UTC+3, no DST since 2014) and
   sent with ``tz=0``; a naive datetime is rejected. Seconds are dropped (the wire format has
   minutes only).
@@ -61,7 +61,7 @@ __all__ = [
 class SendOptions(TypedDict, total=False):
     """Every keyword option of a send, with its Python type (``None`` counts as not given).
 
-    Wire names and ranges are those of ``send.php`` (spec §2.1); see `encode_send`.
+    Wire names and ranges are those of ``send.php``; see `encode_send`.
     """
 
     id: int | str  # 1..2147483647, or 1..40 of [A-Za-z0-9._-]

@@ -235,7 +235,7 @@ _COMMON: dict[int, type[ApiError]] = {
     9: DuplicateRequestError,
 }
 
-# Codes whose meaning depends on the endpoint (see the spec's per-endpoint error lists).
+# Codes whose meaning depends on the endpoint (see SMSC's per-endpoint error lists).
 _BY_ENDPOINT: dict[str, dict[int, type[ApiError]]] = {
     "send": {
         3: InsufficientFundsError,

@@ -1,6 +1,6 @@
 """A typed builder for voice menus (IVR): the ``{menu: …}`` text of a voice call.
 
-A menu message is a start text, the menu and an end text (spec §2.8)::
+A menu message is a start text, the menu and an end text::
 
     Здравствуйте!
 
@@ -23,7 +23,7 @@ Decisions where the API text is silent:
   brace would end the menu), and a text may not read as a command (``end``, ``call:…``).
 * A sub-item ``nm`` needs its parent ``n``; keys are unique (give one `IvrItem` several
   actions instead); an ``err:`` target must be a key or label of the menu.
-* ``record: n`` is always written with its seconds (default 30); the spec gives no maximum,
+* ``record: n`` is always written with its seconds (default 30); SMSC's docs gives no maximum,
   so anything above the 30-minute cap of recorded calls (1800 s) is rejected.
 """
 
@@ -145,7 +145,7 @@ class IvrForward:
         if self.on_failure is not None:
             words.append(f"err:{self.on_failure}")
         if self.record:
-            words.append("record")  # the spec: "this parameter comes last"
+            words.append("record")  # SMSC's documentation: "this parameter comes last"
         return " ".join(words)
 
 

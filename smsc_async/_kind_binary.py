@@ -1,6 +1,6 @@
 """Binary SMS payloads (``bin=2``): the ``mes`` value, UDH information elements, WAP-push SI.
 
-Wire form (spec §2.1 ``bin``): the user data header first, its first byte its length (a
+Wire form (the ``bin`` parameter): the user data header first, its first byte its length (a
 message without a header starts with the byte ``00``), then the data, all as upper-case hex;
 ``pid`` and ``dcs`` follow as ``\\n~~~\\npid: <v1>, dcs: <v2>`` with exactly these spaces.
 

@@ -1,4 +1,4 @@
-"""Kind prefixes (``__CALL__: text``, ``__PING__`` …, spec §2.11): explicit use, or refusal.
+"""Kind prefixes (``__CALL__: text``, ``__PING__`` …): explicit use, or refusal.
 
 A text that starts with one of these prefixes makes the server send another kind of message
 than the request's flags say: ``send(phone, "__VIBER__: hi")`` would go out as a Viber
@@ -28,7 +28,7 @@ __all__ = ["Prefix", "PrefixedText", "is_call_text", "prefixed", "refuse_prefix"
 
 
 class Prefix(str, enum.Enum):
-    """A kind prefix a message text may start with (spec §2.11)."""
+    """A kind prefix a message text may start with."""
 
     CALL = "__CALL__"
     """A voice message; the text may end with ``\\n~~~\\n`` and a ``param`` value (checked),

@@ -5,7 +5,7 @@ attachment's size and format against the kind's limits, ``<file n>`` markers —
 through the client's send path, which never replays a send that may have reached the server.
 With attachments the body is ``multipart/form-data``, streamed from the files.
 
-Limits checked before sending (spec §2.7–2.9; 1 MB = 1 MiB = 1048576 bytes):
+Limits checked before sending (1 MB = 1 MiB = 1048576 bytes):
 
 * e-mail: at most 20 files of 10 MB each (the server would answer error 1). The 15 MB per
   letter above which the server sends attachments as links is not an error, so not checked.

@@ -250,7 +250,7 @@ def list_line(field: str, message: object, *, nl: bool, zoned: bool) -> str:
     """One ``list`` line, ``[sender[,tz]|]phones:text``, from a `Message`.
 
     ``zoned`` says whether the request's ``time`` is a wall-clock date, which a per-line
-    ``tz`` needs (spec: it works only with ``DDMMYYhhmm`` or ``DD.MM.YY hh:mm``). With
+    ``tz`` needs (SMSC's docs: it works only with ``DDMMYYhhmm`` or ``DD.MM.YY hh:mm``). With
     ``nl`` (multi-line mode) a line must read as the start of a message however the server
     tells them apart: without its own sender, a message goes to phone numbers and groups
     only; and no line of its text or comment may read as the start of another.

@@ -1,6 +1,6 @@
 """What ``status.php`` and ``balance.php`` answer, and how a status request is built.
 
-Status and ``err`` codes are enums (rest-of-api.md §1); a code this SDK does not know yet is
+Status and ``err`` codes are enums; a code this SDK does not know yet is
 kept as a plain `int`, never an error. `MessageStatus.is_final` / `is_success` work for both.
 
 Times are aware `datetime` values. The ``*_timestamp`` fields (Unix seconds) are used when the
@@ -70,7 +70,7 @@ class StatusCode(enum.IntEnum):
         return _STATUS_INFO[self][2]
 
 
-# status → (final, success, meaning); the rest-of-api.md §1 table.
+# status → (final, success, meaning); the status table of SMSC's documentation.
 _STATUS_INFO: Mapping[StatusCode, tuple[bool, bool, str]] = {
     StatusCode.NOT_FOUND: (True, False, "message not found"),
     StatusCode.STOPPED: (False, False, "stopped (mailing paused before hand-over)"),
@@ -126,7 +126,7 @@ class StatusError(enum.IntEnum):
 
     @property
     def description(self) -> str:
-        """What the code means, in words (rest-of-api.md §1)."""
+        """What the code means, in words."""
         return self.name.lower().replace("_", " ")
 
 

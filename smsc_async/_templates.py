@@ -1,7 +1,7 @@
 """Message templates (``templates.php``) and operator templates (``op_templates.php``):
-their values and how their requests are built (spec §3, §4).
+their values and how their requests are built.
 
-Decisions where the spec is silent:
+Decisions where SMSC's documentation is silent:
 
 * The auto-signature flag is the flag's first bit, value 1 (``fl[1]=1`` sets it).
 * Lengths: the server states none, so only sanity bounds are checked here (a name of at most
@@ -82,7 +82,7 @@ class Template:
 
 
 class OperatorType(str, enum.Enum):
-    """An operator and message type an operator template is registered for (spec §4)."""
+    """An operator and message type an operator template is registered for."""
 
     MTS_SERVICE = "mts_srv"
     MTS_AUTH = "mts_auth"
@@ -101,7 +101,7 @@ class OperatorType(str, enum.Enum):
 
 
 class OperatorTemplateAddStatus(enum.IntEnum):
-    """What ``op_templates.php?add=1`` says for one operator (spec §4, "for add")."""
+    """What ``op_templates.php?add=1`` says for one operator."""
 
     CANNOT_SAVE = -2
     SENDER_NOT_ACCEPTED = -1
@@ -123,7 +123,7 @@ _ADD_MEANINGS = {
 
 
 class OperatorTemplateState(enum.IntEnum):
-    """Where an operator template's registration stands (spec §4, "for get")."""
+    """Where an operator template's registration stands."""
 
     NOT_FOUND = -1
     AWAITING_REGISTRATION = 0

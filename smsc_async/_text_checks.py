@@ -95,7 +95,7 @@ def is_plain_text(value: str, max_length: int) -> bool:
 
 
 def with_comment(field: str, text: str, comment: object) -> str:
-    """Append a history comment to a checked text (spec §2.4); an empty comment adds nothing.
+    """Append a history comment to a checked text; an empty comment adds nothing.
 
     The comment is not sent nor billed, so it does not count toward the text's 1000
     characters; it has its own limit of 1000. A text that already holds the separator

@@ -1,6 +1,6 @@
 """Viber messages: buttons, file rules, and which combinations make a valid message.
 
-SMSC lists eight kinds of Viber message (spec §2.9): text; picture; text+button;
+SMSC lists eight kinds of Viber message: text; picture; text+button;
 text+button+picture; document ("file"); picture+video; text+picture+video;
 text+picture+video+button. Its predefined test templates also send text+picture
 (``Picture <file http://smsc.ru/im/smsc_logo_tiny.gif>``), so that is accepted too; every
@@ -8,7 +8,7 @@ other combination (a button alone, text+document, …) is refused before sending
 `compose_viber` takes the parts as separate arguments, checks that they form one of these
 kinds, and writes the ``mes`` text:
 ``<text> {button,<target>,<label>} <picture> <video> <document>`` (space-separated, as in the
-spec's examples and SMSC's predefined test templates such as ``Test {button,https://smsc.ru,
+documentation's examples and SMSC's predefined test templates such as ``Test {button,https://smsc.ru,
 site}`` and ``Picture <file http://smsc.ru/im/smsc_logo_tiny.gif>``).
 
 Decisions where the API text is silent:
@@ -67,7 +67,7 @@ VIBER_KINDS: Final = (
     frozenset({"text", "picture", "video", "button"}),
     frozenset({"text", "picture"}),
 )
-"""The combinations of parts that make a Viber message: the eight of spec §2.9, and
+"""The combinations of parts that make a Viber message: the eight SMSC lists, and
 text+picture, which SMSC's own test templates send (``Picture <file http://…gif>``)."""
 
 ViberMedia = Attachment | str

@@ -1,6 +1,6 @@
 """`FakeSMSC`: an in-memory SMSC that speaks the HTTP API's wire protocol.
 
-It is built from the spec alone and shares no code with the SDK's encoder or decoder, so a
+It is built from SMSC's docs alone and shares no code with the SDK's encoder or decoder, so a
 bug on one side cannot hide a bug on the other. Transports (in-process, ASGI, a real socket)
 turn their requests into a `FakeRequest` and call `FakeSMSC.handle`.
 

@@ -1,10 +1,10 @@
-"""``status.php`` and ``balance.php`` (rest-of-api.md §1, §2).
+"""``status.php`` and ``balance.php``.
 
 Answer shapes where the sources are thin (decisions):
 
 * One message, ``all=0``: fmt 0 ``Status = <s>, check_time = <date>``, fmt 1 ``<s>,<ts>``,
-  fmt 2 ``<result><status/><last_date/><last_timestamp/></result>``, fmt 3 the object of the
-  spec; ``err`` is added (``, err = N`` / ``,N`` / element / key) only for failed statuses.
+  fmt 2 ``<result><status/><last_date/><last_timestamp/></result>``, fmt 3 the documented
+  object; ``err`` is added (``, err = N`` / ``,N`` / element / key) only for failed statuses.
 * ``all=1|2`` adds, in this order, ``err, send_date, send_timestamp, phone, cost, sender_id,
   status_name``, for ``all=2`` ``country, operator, region``, and ``message`` last (fmt 1
   rows then have 9 / 12 fields with the text last, as SMSC's own PHP library splits them).

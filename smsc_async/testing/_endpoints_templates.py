@@ -1,4 +1,4 @@
-"""``templates.php``, ``op_templates.php`` and ``ping.php`` (spec §3, §4, §6).
+"""``templates.php``, ``op_templates.php`` and ``ping.php``.
 
 Decisions: an empty template list answers an empty list (not error 3); ``op_templates.php``
 ``add`` creates an entry (status 0, awaiting registration) for each operator flag and answers

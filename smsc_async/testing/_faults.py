@@ -211,7 +211,7 @@ class Fault:
         return cls(kind=FaultKind.GZIP_BOMB, size=size)
 
 
-# send.php's meanings. Texts marked [REC] in the spec are the server's own; the rest describe.
+# send.php's meanings. Some texts are the server's own, as recorded from it; the rest describe.
 _ERROR_TEXTS = {
     1: "parameters error",
     2: "authorise error",

@@ -58,7 +58,7 @@ def parse_send_time(raw: str, tz_hours: int, now: float) -> float:
     time.
 
     Formats: ``DDMMYYhhmm``, ``DD.MM.YY hh:mm``, ``h1-h2`` (hour window), ``0<unix ts>``,
-    ``+<minutes>``. A ten-digit value is always ``DDMMYYhhmm`` (the spec's ``0101120000`` is
+    ``+<minutes>``. A ten-digit value is always ``DDMMYYhhmm`` (the docs' ``0101120000`` is
     1 Jan 2012), so a timestamp needs the ``0`` prefix plus its own ten digits.
 
     Raises:

@@ -4,7 +4,7 @@ Order of checks (the first failing one answers): parameters (1) → date (5) →
 e-mail-in-test-mode (6, with id) → recipients (7, or 8 when every valid one is blocked by the
 anti-flood rule; with id) → identical request within the window (9) → funds (3, with id).
 
-Decisions where the spec is silent:
+Decisions where SMSC's documentation is silent:
 
 * "Identical" = the same decoded parameters except the credentials (``login``/``psw``/
   ``apikey``), plus the same files; ``fmt``, ``id`` and every other parameter count. Only
@@ -22,7 +22,7 @@ Decisions where the spec is silent:
   ``FakeSMSC(list_errors=ListErrors.PARTIAL)``, the lines before the one at fault (see
   `ListErrors`). Errors answered without an id (1, 2, 4, 5, 9) always take nothing.
 * Files per kind (refused with error 1, or dropped): see `smsc_async.testing._send_files`.
-* A WAP-push text needs a link line and a title line (spec: "link and title separated by a
+* A WAP-push text needs a link line and a title line (SMSC's docs: "link and title separated by a
   line break"); a binary message's ``\n~~~\n`` tail is its ``pid``/``dcs`` and must read
   exactly ``pid: <0..255>, dcs: <0..255>``. Either broken is error 1.
 """
@@ -71,7 +71,7 @@ def _fail(code: int = 1, description: str = _PARAM_ERROR) -> ApiFault:
 
 
 def _check_ranges(ctx: Context) -> None:
-    """Numeric options: values outside the spec's ranges are error 1."""
+    """Numeric options: values outside the documented ranges are error 1."""
     params = ctx.params
     ctx.choice("freq", range(1, 1441), 1)
     ctx.choice("smsreq", range(10, 1000), 10)

@@ -1,10 +1,10 @@
-"""``send.php`` file rules per message kind (spec §2.7–2.9): what is refused, what is dropped.
+"""``send.php`` file rules per message kind: what is refused, what is dropped.
 
-* e-mail: more than 20 files, or a file over 10 MB, is error 1 (the spec says so).
+* e-mail: more than 20 files, or a file over 10 MB, is error 1 (SMSC's documentation says so).
 * voice call: files over 5 MB are dropped, then all but the first 4 ("attachments beyond the
   limits are excluded"); the call is billed for the files kept.
 * Viber: a file over 1 MB, or not of one of the listed formats (by its name's extension), is
-  error 1. The spec only says a file "must not exceed 1 MB and must be of these formats";
+  error 1. SMSC's docs only says a file "must not exceed 1 MB and must be of these formats";
   refusing is the emulator's decision, so tests see a clear failure.
 * other kinds: every file is kept.
 

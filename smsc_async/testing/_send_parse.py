@@ -40,7 +40,7 @@ _FLAG_KINDS: tuple[tuple[str, MessageKind], ...] = (
     ("flash", MessageKind.FLASH),
 )
 
-#: Text prefixes choosing the kind (spec §2.11) when no flag does.
+#: Text prefixes choosing the kind when no flag does.
 _PREFIX_KINDS: tuple[tuple[str, MessageKind], ...] = (
     ("__CALL__", MessageKind.CALL),
     ("__VIBER__", MessageKind.VIBER),

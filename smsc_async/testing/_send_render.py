@@ -1,4 +1,4 @@
-"""``send.php`` success answers in the four formats (spec §2.3), with the ``op=1``/``err=1``
+"""``send.php`` success answers in the four formats, with the ``op=1``/``err=1``
 per-number report."""
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ class PhoneRow:
     error: int
 
     def fields(self) -> list[str]:
-        """The report's fields as text, in the spec's order."""
+        """The report's fields as text, in the documented order."""
         return [self.phone, self.mccmnc, money(self.cost), str(self.status), str(self.error)]
 
 
@@ -70,7 +70,7 @@ def _text(outcome: SendOutcome) -> str:
 
 
 def _values(outcome: SendOutcome) -> list[tuple[str, Any]]:
-    """The answer's (name, JSON value) pairs in the spec's order."""
+    """The answer's (name, JSON value) pairs in the documented order."""
     if outcome.cost_mode == 1:
         return [("cost", money(outcome.cost)), ("cnt", outcome.count)]
     pairs: list[tuple[str, Any]] = [("id", outcome.message_id), ("cnt", outcome.count)]

@@ -1,6 +1,6 @@
 """What one message of each kind takes: SMS parts (or call seconds) and the cost per recipient.
 
-Decisions where the spec is silent (documented for users of the emulator):
+Decisions where SMSC's documentation is silent (documented for users of the emulator):
 
 * SMS and flash: `sms_parts` of the text actually sent; with ``translit=1|2`` the text is
   counted after Latin transliteration (both forms are counted with the ``translit`` table);

@@ -81,7 +81,7 @@ class MessageKind(str, enum.Enum):
 
 
 class MessageStatus(enum.IntEnum):
-    """SMSC message status codes (rest-of-api.md §1)."""
+    """SMSC message status codes."""
 
     NOT_FOUND = -3
     STOPPED = -2
@@ -386,7 +386,7 @@ class ListErrors(str, enum.Enum):
 
 @attrs.define(kw_only=True)
 class Limits:
-    """The server's rate rules (spec §1), adjustable per emulator.
+    """The server's rate rules, adjustable per emulator.
 
     Attributes:
         concurrent: requests served in flight per login; one more is error 9 (SMSC: "15 or

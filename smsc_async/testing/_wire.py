@@ -1,5 +1,5 @@
 """The emulator's wire layer: the request/response seam, parameter parsing and the four
-answer formats, written from the spec alone (never shared with the SDK's encoder/decoder).
+answer formats, written from SMSC's docs alone (never shared with the SDK's encoder/decoder).
 
 Parsing order matters: form values are percent-decoded to *bytes* first, and only then
 decoded with the request's ``charset`` (windows-1251 when absent), exactly as SMSC reads them.
@@ -288,7 +288,7 @@ def json_text(value: Any) -> str:
 
 
 def error_body(fmt: int, fault: ApiFault) -> str:
-    """An error answer in ``fmt`` (spec §2.2): with ``ID - <id>`` when the fault has an id."""
+    """An error answer in ``fmt``: with ``ID - <id>`` when the fault has an id."""
     code, desc, mid = fault.code, fault.description, fault.message_id
     if fmt == 1:
         return f"{mid if mid is not None else 0},-{code}"
