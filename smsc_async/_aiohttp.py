@@ -55,6 +55,7 @@ from ._http import (
 )
 from ._proxy import Route, environment_proxies, route_to
 from ._transport import (
+    RETRY_AFTER_STATUSES,
     ExchangeFailed,
     HttpRequest,
     HttpResponse,
@@ -306,7 +307,9 @@ class AiohttpTransport:
                         content=content,
                         content_type=response.headers.get("Content-Type"),
                         retry_after=(
-                            response.headers.get("Retry-After") if status in (429, 503) else None
+                            response.headers.get("Retry-After")
+                            if status in RETRY_AFTER_STATUSES
+                            else None
                         ),
                     )
                 response.close()  # drop the connection with the rest of the answer unread

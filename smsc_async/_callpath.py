@@ -48,6 +48,7 @@ from ._errors import (
 from ._files import Attachment, MultipartBody, form_fields
 from ._retry import RetryPolicy, retry_after_seconds
 from ._transport import (
+    RETRY_AFTER_STATUSES,
     DeadlineTransport,
     ExchangeFailed,
     HttpRequest,
@@ -65,9 +66,6 @@ if TYPE_CHECKING:
 __all__ = ["CallPath", "current_loop", "wrong_loop"]
 
 logger = logging.getLogger("smsc_async")
-
-# HTTP statuses after which a read-only call is retried (and their Retry-After honoured).
-_RETRY_AFTER_STATUSES = (429, 503)
 
 
 class CallPath:
@@ -279,7 +277,7 @@ class CallPath:
         """After a 5xx or 429 answer: the pause before a retry, or None to return it."""
         status = response.status
         wait = None
-        if status in _RETRY_AFTER_STATUSES:
+        if status in RETRY_AFTER_STATUSES:
             wait = retry_after_seconds(response.retry_after)
         if not idempotent:
             after = f" (Retry-After: {wait:g} s)" if wait is not None else ""

@@ -40,6 +40,7 @@ import httpx2
 
 from ._errors import ClientClosedError, ConfigurationError, ProtocolError
 from ._transport import (
+    RETRY_AFTER_STATUSES,
     BodyStream,
     ExchangeFailed,
     HttpRequest,
@@ -274,7 +275,9 @@ class HttpxTransport:
                         content=content,
                         content_type=response.headers.get("content-type"),
                         retry_after=(
-                            response.headers.get("retry-after") if status in (429, 503) else None
+                            response.headers.get("retry-after")
+                            if status in RETRY_AFTER_STATUSES
+                            else None
                         ),
                     )
                 failure = too_large(request, status, self._max_response_bytes)

@@ -38,13 +38,14 @@ limit) and the in-process emulator leave it to the client.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from typing import Protocol, cast, runtime_checkable
+from typing import Final, Protocol, cast, runtime_checkable
 
 import attrs
 
 from ._errors import ValidationError
 
 __all__ = [
+    "RETRY_AFTER_STATUSES",
     "BodyStream",
     "DeadlineTransport",
     "ExchangeFailed",
@@ -144,6 +145,10 @@ class HttpRequest:
         return f"HttpRequest(url={self.url!r}, {kind}=<{self.length} bytes>)"
 
 
+RETRY_AFTER_STATUSES: Final = frozenset({429, 503})
+"""The answers whose ``Retry-After`` the client honours (for calls it may retry)."""
+
+
 @attrs.frozen(kw_only=True, repr=False)
 class HttpResponse:
     """The status, declared content type and full body of an answer.
@@ -153,7 +158,7 @@ class HttpResponse:
         content: the whole body.
         content_type: the ``Content-Type`` header, if any.
         retry_after: the ``Retry-After`` header as sent, if any. The client reads it only on
-            429 and 503 answers, so a transport may leave it out of every other answer.
+            `RETRY_AFTER_STATUSES` answers, so a transport may leave it out of every other.
     """
 
     status: int
