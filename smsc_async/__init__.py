@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from ._account import OperatorTemplatesArea, StatusArea, TemplatesArea
-from ._bulk_job import BulkJob
-from ._bulk_types import (
+from ._bulk.job import BulkJob
+from ._bulk.outcomes import (
     BulkProgress,
     BulkSummary,
     Checkpoint,
@@ -17,8 +16,8 @@ from ._bulk_types import (
     SentOutcome,
     UnknownOutcome,
 )
+from ._call.retry import RetryPolicy
 from ._client import MAX_CONCURRENCY, AsyncClient
-from ._encode import SendOptions
 from ._errors import (
     ApiError,
     AuthenticationError,
@@ -42,11 +41,9 @@ from ._errors import (
     ValidationError,
     WrongEventLoopError,
 )
-from ._files import Attachment, AttachmentError, BinaryReadable
-from ._ivr import IvrAction, IvrCommand, IvrForward, IvrItem, IvrMenu, IvrRecord, IvrSms
-from ._kind_binary import BINARY_SMS_BYTES, udh_concat, udh_ports, wap_push_si
-from ._kind_prefix import Prefix, PrefixedText, prefixed
-from ._kinds_files import (
+from ._resources.account import OperatorTemplatesArea, StatusArea, TemplatesArea
+from ._resources.send.binary import BINARY_SMS_BYTES, udh_concat, udh_ports, wap_push_si
+from ._resources.send.file_kinds import (
     CallOptions,
     EmailOptions,
     FileSendOptions,
@@ -54,11 +51,13 @@ from ._kinds_files import (
     ViberOptions,
     file_marker,
 )
-from ._options import CallParams, HourWindow, Message, Translit, Voice
-from ._results import CostResult, PhoneReport, SendResult
-from ._retry import RetryPolicy
-from ._status import Balance, MessageStatus, StatusCode, StatusError
-from ._templates import (
+from ._transports.base import DeadlineTransport, HttpRequest, HttpResponse, Timeouts, Transport
+from ._types.attachment import Attachment, AttachmentError, BinaryReadable
+from ._types.ivr import IvrAction, IvrCommand, IvrForward, IvrItem, IvrMenu, IvrRecord, IvrSms
+from ._types.message import CallParams, HourWindow, Message, Translit, Voice
+from ._types.results import CostResult, PhoneReport, SendResult
+from ._types.status import Balance, MessageStatus, StatusCode, StatusError
+from ._types.templates import (
     OperatorTemplateAddStatus,
     OperatorTemplateState,
     OperatorTemplateStatus,
@@ -66,8 +65,7 @@ from ._templates import (
     Template,
     TemplateFormat,
 )
-from ._transport import DeadlineTransport, HttpRequest, HttpResponse, Timeouts, Transport
-from ._viber import (
+from ._types.viber import (
     VIBER_DOCUMENT_FORMATS,
     VIBER_IMAGE_FORMATS,
     VIBER_KINDS,
@@ -76,6 +74,8 @@ from ._viber import (
     ViberButton,
     ViberMedia,
 )
+from ._wire.encode import SendOptions
+from ._wire.prefix import Prefix, PrefixedText, prefixed
 
 __version__ = "0.1.0"
 

@@ -1,6 +1,6 @@
 """`AsyncClient`: construction, lifecycle and the typed calls.
 
-Every call goes through the money-safe call path of `smsc_async._callpath` (retries,
+Every call goes through the money-safe call path of `smsc_async._call.path` (retries,
 deadlines, the limiter, the errors a failure means), mixed in as `CallPath`.
 """
 
@@ -16,29 +16,29 @@ from typing import TYPE_CHECKING
 
 import anyio
 
-from ._account import AccountAPI
-from ._attempt import Slots
-from ._bulk import BulkSending
-from ._callpath import CallPath, current_loop, wrong_loop
-from ._decode_send import parse_send
-from ._encode import encode_send, encode_send_list, form_body
+from ._bulk.sending import BulkSending
+from ._call.attempt import Slots
+from ._call.path import CallPath, current_loop, wrong_loop
+from ._call.retry import RetryPolicy
 from ._errors import ClientClosedError, ConfigurationError
-from ._files import Attachment
-from ._http import coerce_transport
-from ._kinds import MessageKinds
-from ._kinds_files import FileMessageKinds
-from ._options import Message
 from ._redact import watch as watch_credentials
-from ._results import CostResult, SendResult
-from ._retry import RetryPolicy
-from ._transport import Timeouts, deadline_transport
+from ._resources.account import AccountAPI
+from ._resources.send.answer import parse_send
+from ._resources.send.file_kinds import FileMessageKinds
+from ._resources.send.kinds import MessageKinds
+from ._transports.base import Timeouts, deadline_transport
+from ._transports.default import coerce_transport
+from ._types.attachment import Attachment
+from ._types.message import Message
+from ._types.results import CostResult, SendResult
+from ._wire.encode import encode_send, encode_send_list, form_body
 
 if TYPE_CHECKING:
     from anyio.abc import AsyncBackend
     from typing_extensions import Self, Unpack
 
-    from ._encode import SendOptions
-    from ._http import TransportLike
+    from ._transports.default import TransportLike
+    from ._wire.encode import SendOptions
 
 __all__ = ["DEFAULT_IP_BLOCK_COOLOFF", "MAX_CONCURRENCY", "AsyncClient"]
 

@@ -19,7 +19,7 @@ as the client's ``transport=``. Both take the same settings and behave alike:
 
 from __future__ import annotations
 
-from ._aiohttp import AiohttpTransport
-from ._http import MAX_RESPONSE_BYTES, HttpxTransport
+from ._transports.aiohttp import AiohttpTransport
+from ._transports.default import MAX_RESPONSE_BYTES, HttpxTransport
 
 __all__ = ["MAX_RESPONSE_BYTES", "AiohttpTransport", "HttpxTransport"]

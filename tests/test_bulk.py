@@ -20,8 +20,8 @@ from smsc_async import (
     UndeliverableError,
     ValidationError,
 )
-from smsc_async._bulk_job import BulkJob
-from smsc_async._bulk_types import (
+from smsc_async._bulk.job import BulkJob
+from smsc_async._bulk.outcomes import (
     BulkProgress,
     NotSentOutcome,
     Outcome,

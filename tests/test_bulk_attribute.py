@@ -25,9 +25,9 @@ from smsc_async import (
     UndeliverableError,
     ValidationError,
 )
-from smsc_async._bulk_attribute import Action, classify, settle, share_parts, unknown_outcomes
-from smsc_async._bulk_pack import Batch, Packer
-from smsc_async._bulk_types import RejectedOutcome, SentOutcome, UnknownOutcome
+from smsc_async._bulk.attribute import Action, classify, settle, share_parts, unknown_outcomes
+from smsc_async._bulk.outcomes import RejectedOutcome, SentOutcome, UnknownOutcome
+from smsc_async._bulk.pack import Batch, Packer
 from smsc_async._errors import api_error
 
 

@@ -9,8 +9,8 @@ from urllib.parse import parse_qs
 import pytest
 
 from smsc_async import AsyncClient, Message, Prefix, prefixed
-from smsc_async._bulk_types import Outcome, SentOutcome, UnknownOutcome
-from smsc_async._status import StatusCode
+from smsc_async._bulk.outcomes import Outcome, SentOutcome, UnknownOutcome
+from smsc_async._types.status import StatusCode
 from smsc_async.testing import FakeSMSC, Fault, FaultPlan, InProcessTransport, MessageKind
 from smsc_async.testing._wire import FakeRequest, FakeResponse
 

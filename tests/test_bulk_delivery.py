@@ -11,7 +11,7 @@ import orjson
 import pytest
 
 from smsc_async import AsyncClient, Message, OutcomeUnknownError
-from smsc_async._bulk_types import (
+from smsc_async._bulk.outcomes import (
     BulkProgress,
     Checkpoint,
     Outcome,
@@ -137,7 +137,7 @@ async def test_the_checkpoint_read_in_the_loop_counts_exactly_the_outcomes_taken
 
 
 async def _run(job: object) -> list[Outcome]:
-    from smsc_async._bulk_job import BulkJob
+    from smsc_async._bulk.job import BulkJob
 
     assert isinstance(job, BulkJob)
     outcomes = []

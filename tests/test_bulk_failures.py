@@ -20,7 +20,7 @@ from smsc_async import (
     MessageForbiddenError,
     ValidationError,
 )
-from smsc_async._bulk_types import NotSentOutcome, Outcome, RejectedOutcome, SentOutcome
+from smsc_async._bulk.outcomes import NotSentOutcome, Outcome, RejectedOutcome, SentOutcome
 from smsc_async.testing import FakeSMSC, Fault, FaultPlan, InProcessTransport
 from smsc_async.testing._wire import FakeRequest, FakeResponse
 

@@ -24,7 +24,7 @@ from smsc_async import (
     Timeouts,
     ValidationError,
 )
-from smsc_async._bulk_types import NotSentOutcome, Outcome, RejectedOutcome, SentOutcome
+from smsc_async._bulk.outcomes import NotSentOutcome, Outcome, RejectedOutcome, SentOutcome
 from smsc_async.testing import FakeSMSC, Fault, FaultKind, FaultPlan, RunningServer, serve_in_thread
 
 pytestmark = pytest.mark.anyio

@@ -16,7 +16,7 @@ import anyio
 import orjson
 
 from smsc_async import AsyncClient, Message
-from smsc_async._transport import HttpRequest, HttpResponse, Timeouts
+from smsc_async._transports.base import HttpRequest, HttpResponse, Timeouts
 
 
 class StatelessSMSC:

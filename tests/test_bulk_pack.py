@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from smsc_async import Message, ValidationError
-from smsc_async._bulk_pack import Batch, FloodGuard, Packer, recipient_key, sms_parts
+from smsc_async._bulk.pack import Batch, FloodGuard, Packer, recipient_key, sms_parts
 
 
 @pytest.mark.parametrize(

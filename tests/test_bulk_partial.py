@@ -19,15 +19,15 @@ from smsc_async import (
     MessageForbiddenError,
     RetryPolicy,
 )
-from smsc_async._bulk_job import BulkJob
-from smsc_async._bulk_types import (
+from smsc_async._bulk.job import BulkJob
+from smsc_async._bulk.outcomes import (
     NotSentOutcome,
     Outcome,
     RejectedOutcome,
     SentOutcome,
     UnknownOutcome,
 )
-from smsc_async._status import StatusCode
+from smsc_async._types.status import StatusCode
 from smsc_async.testing import FakeSMSC, Fault, FaultPlan, InProcessTransport, ListErrors
 from smsc_async.testing._wire import FakeRequest, FakeResponse
 

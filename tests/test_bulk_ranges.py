@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import random
 
-from smsc_async._bulk_ranges import RangeSet
-from smsc_async._bulk_types import to_ranges
+from smsc_async._bulk.outcomes import to_ranges
+from smsc_async._bulk.ranges import RangeSet
 
 
 def test_a_range_set_matches_a_set_through_random_changes() -> None:

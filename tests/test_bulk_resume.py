@@ -9,7 +9,7 @@ import orjson
 import pytest
 
 from smsc_async import AsyncClient, InsufficientFundsError, Message, Transport, ValidationError
-from smsc_async._bulk_types import (
+from smsc_async._bulk.outcomes import (
     BulkProgress,
     Checkpoint,
     NotSentOutcome,

@@ -33,8 +33,8 @@ import orjson
 import pytest
 
 from smsc_async import AsyncClient, Message, RetryPolicy, Timeouts
-from smsc_async._bulk_job import BulkJob
-from smsc_async._bulk_types import (
+from smsc_async._bulk.job import BulkJob
+from smsc_async._bulk.outcomes import (
     BulkProgress,
     Checkpoint,
     NotSentOutcome,

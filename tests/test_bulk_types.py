@@ -9,7 +9,7 @@ import orjson
 import pytest
 
 from smsc_async import InsufficientFundsError, Message
-from smsc_async._bulk_types import (
+from smsc_async._bulk.outcomes import (
     BulkSummary,
     Checkpoint,
     NotSentOutcome,

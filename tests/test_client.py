@@ -34,7 +34,7 @@ from smsc_async import (
     Timeouts,
     ValidationError,
 )
-from smsc_async._transport import ExchangeFailed, HttpRequest, HttpResponse, RequestNotSent
+from smsc_async._transports.base import ExchangeFailed, HttpRequest, HttpResponse, RequestNotSent
 
 pytestmark = pytest.mark.anyio
 

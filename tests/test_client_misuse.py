@@ -29,7 +29,7 @@ from smsc_async import (
     SendResult,
     WrongEventLoopError,
 )
-from smsc_async._transport import HttpRequest, HttpResponse, Timeouts
+from smsc_async._transports.base import HttpRequest, HttpResponse, Timeouts
 from smsc_async.testing import FakeSMSC, serve_in_thread
 
 LOGIN, PASSWORD = "loop-login", "loop-Pa55word"

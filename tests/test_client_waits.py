@@ -20,8 +20,8 @@ import anyio
 import pytest
 from emulated import KINDS, emulated_client, skip_unsupported
 
-import smsc_async._attempt
-import smsc_async._callpath
+import smsc_async._call.attempt
+import smsc_async._call.path
 from smsc_async import (
     IpBlockedError,
     NotSentError,
@@ -30,7 +30,7 @@ from smsc_async import (
     RetryPolicy,
     Timeouts,
 )
-from smsc_async._retry import retry_after_seconds
+from smsc_async._call.retry import retry_after_seconds
 from smsc_async.testing import FakeSMSC, Fault, FaultPlan
 
 pytestmark = pytest.mark.anyio
@@ -189,8 +189,8 @@ def shift_clock(monkeypatch: pytest.MonkeyPatch) -> Callable[[float], None]:
     def clock() -> float:
         return time.monotonic() + offset[0]
 
-    monkeypatch.setattr(smsc_async._callpath, "monotonic", clock)
-    monkeypatch.setattr(smsc_async._attempt, "monotonic", clock)
+    monkeypatch.setattr(smsc_async._call.path, "monotonic", clock)
+    monkeypatch.setattr(smsc_async._call.attempt, "monotonic", clock)
 
     def shift(seconds: float) -> None:
         offset[0] += seconds

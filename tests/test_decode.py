@@ -1,4 +1,4 @@
-"""Tests for smsc_async._decode: every documented send.php answer, in all four formats."""
+"""Tests for smsc_async._wire.answers: every documented send.php answer, in all four formats."""
 
 from __future__ import annotations
 
@@ -12,19 +12,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from smsc_async import AsyncClient
-from smsc_async._decode import (
-    convert_fields,
-    decode_text,
-    optional,
-    parse_error,
-    parse_json,
-    parse_xml,
-    to_decimal,
-    to_int,
-    to_message_id,
-    to_text,
-)
-from smsc_async._decode_send import parse_send
 from smsc_async._errors import (
     ApiError,
     AuthenticationError,
@@ -41,7 +28,20 @@ from smsc_async._errors import (
     UndeliverableError,
     ValidationError,
 )
-from smsc_async._results import CostResult, PhoneReport, SendResult
+from smsc_async._resources.send.answer import parse_send
+from smsc_async._types.results import CostResult, PhoneReport, SendResult
+from smsc_async._wire.answers import (
+    convert_fields,
+    decode_text,
+    optional,
+    parse_error,
+    parse_json,
+    parse_xml,
+    to_decimal,
+    to_int,
+    to_message_id,
+    to_text,
+)
 
 FORMATS = (0, 1, 2, 3)
 
@@ -686,7 +686,7 @@ def test_plain_answer_fast_path_agrees_with_the_general_path(
 
     text = orjson.dumps(fields).decode()
     fast = send_outcome(text, cost)
-    with mock.patch("smsc_async._decode_send._plain_json_send", lambda text: None):
+    with mock.patch("smsc_async._resources.send.answer._plain_json_send", lambda text: None):
         general = send_outcome(text, cost)
     assert fast == general
 

@@ -14,11 +14,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from smsc_async import _encode
-from smsc_async._encode import encode_send, encode_send_list, form_body
 from smsc_async._errors import ValidationError
-from smsc_async._kind_prefix import _STARTS_WITH_PREFIX, Prefix, prefixed
-from smsc_async._options import MOSCOW, CallParams, HourWindow, Message, Translit, Voice
+from smsc_async._types.message import MOSCOW, CallParams, HourWindow, Message, Translit, Voice
+from smsc_async._wire import encode as _encode
+from smsc_async._wire.encode import encode_send, encode_send_list, form_body
+from smsc_async._wire.prefix import _STARTS_WITH_PREFIX, Prefix, prefixed
 
 PHONE = "79999999999"
 JS_SAFE = "!'()*~"  # with quote()'s own "-_.~": exactly encodeURIComponent's unreserved set

@@ -1,4 +1,4 @@
-"""The voice-menu builder (`smsc_async._ivr`) against the spec's IVR example and rules."""
+"""The voice-menu builder (`smsc_async._types.ivr`) against the spec's IVR example and rules."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from smsc_async._errors import ValidationError
-from smsc_async._ivr import (
+from smsc_async._types.ivr import (
     IvrCommand,
     IvrForward,
     IvrItem,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from smsc_async import ValidationError
-from smsc_async._kind_binary import (
+from smsc_async._resources.send.binary import (
     BINARY_SMS_BYTES,
     encode_binary,
     udh_concat,

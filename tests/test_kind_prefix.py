@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from smsc_async import ValidationError
-from smsc_async._kind_prefix import Prefix, PrefixedText, prefixed, refuse_prefix
+from smsc_async._wire.prefix import Prefix, PrefixedText, prefixed, refuse_prefix
 
 
 @pytest.mark.parametrize(

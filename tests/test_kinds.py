@@ -21,8 +21,8 @@ from smsc_async import (
     Translit,
     ValidationError,
 )
-from smsc_async._kind_binary import udh_ports, wap_push_si
-from smsc_async._kind_prefix import Prefix, prefixed
+from smsc_async._resources.send.binary import udh_ports, wap_push_si
+from smsc_async._wire.prefix import Prefix, prefixed
 from smsc_async.testing import FakeClock, FakeSMSC, MessageKind
 
 pytestmark = pytest.mark.anyio

@@ -1,4 +1,4 @@
-"""MMS, e-mail, voice calls and Viber (`smsc_async._kinds_files`): wire form, checks, limits,
+"""MMS, e-mail, voice calls and Viber sends: wire form, checks, limits,
 and round trips through the emulator (whose file rules are checked here too)."""
 
 from __future__ import annotations
@@ -13,15 +13,15 @@ import pytest
 
 from smsc_async import AsyncClient, CallParams, HttpRequest, HttpResponse, Timeouts, Voice
 from smsc_async._errors import ValidationError
-from smsc_async._files import Attachment, MultipartBody
-from smsc_async._ivr import IvrCommand, IvrItem, IvrMenu
-from smsc_async._kinds_files import (
+from smsc_async._resources.send.file_kinds import (
     CALL_MAX_FILE_SIZE,
     EMAIL_MAX_FILE_SIZE,
     check_file_markers,
     file_marker,
 )
-from smsc_async._viber import ViberButton
+from smsc_async._types.attachment import Attachment, MultipartBody
+from smsc_async._types.ivr import IvrCommand, IvrItem, IvrMenu
+from smsc_async._types.viber import ViberButton
 from smsc_async.testing import FakeSMSC, MessageKind, serve_in_thread
 from smsc_async.transports import AiohttpTransport, HttpxTransport
 

@@ -20,7 +20,7 @@ import pytest
 from loopback import LoopbackServer
 
 from smsc_async import AsyncClient, ConfigurationError
-from smsc_async._transport import HttpRequest, Timeouts
+from smsc_async._transports.base import HttpRequest, Timeouts
 from smsc_async.transports import AiohttpTransport, HttpxTransport
 
 pytestmark = pytest.mark.anyio

@@ -27,8 +27,8 @@ from smsc_async import (
     ValidationError,
     prefixed,
 )
-from smsc_async._encode import encode_send, encode_send_list
 from smsc_async._masking import mask_recipient
+from smsc_async._wire.encode import encode_send, encode_send_list
 from smsc_async.testing import FakeSMSC
 
 PHONE = "79991234567"

@@ -18,7 +18,7 @@ import pytest
 from loopback import LoopbackServer, Reply
 
 from smsc_async import AsyncClient, ConfigurationError, ProtocolError
-from smsc_async._transport import HttpRequest, Timeouts
+from smsc_async._transports.base import HttpRequest, Timeouts
 from smsc_async.testing import FakeSMSC, Fault, FaultPlan, InProcessTransport, serve_in_thread
 from smsc_async.transports import MAX_RESPONSE_BYTES, AiohttpTransport, HttpxTransport
 

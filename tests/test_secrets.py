@@ -25,7 +25,7 @@ from secrecy import assert_no_leak, credential_forms, leaks
 import smsc_async
 from smsc_async import AsyncClient, AuthenticationError, ProtocolError, SmscError
 from smsc_async._redact import REDACTED, Redactor
-from smsc_async._transport import HttpRequest, Timeouts
+from smsc_async._transports.base import HttpRequest, Timeouts
 from smsc_async.testing import FakeSMSC, Fault, FaultPlan, serve_in_thread
 from smsc_async.transports import AiohttpTransport, HttpxTransport
 

@@ -11,10 +11,10 @@ from urllib.parse import parse_qs
 import pytest
 
 from smsc_async import AsyncClient, ProtocolError, SaveFailedError, ValidationError
-from smsc_async._decode import decode_text
-from smsc_async._decode_status import MOSCOW, parse_status
 from smsc_async._errors import ApiError, DuplicateRequestError
-from smsc_async._status import (
+from smsc_async._resources.status_answer import MOSCOW, parse_status
+from smsc_async._transports.base import HttpRequest, HttpResponse, Timeouts
+from smsc_async._types.status import (
     STATUS_PAIRS_PER_REQUEST,
     MessageStatus,
     StatusCode,
@@ -22,7 +22,7 @@ from smsc_async._status import (
     check_status_pairs,
     status_params,
 )
-from smsc_async._transport import HttpRequest, HttpResponse, Timeouts
+from smsc_async._wire.answers import decode_text
 from smsc_async.testing import FakeClock, FakeRequest, FakeSMSC, InProcessTransport
 
 pytestmark = pytest.mark.anyio

@@ -16,9 +16,12 @@ from smsc_async import (
     SaveFailedError,
     ValidationError,
 )
-from smsc_async._decode import decode_text
-from smsc_async._decode_templates import parse_op_templates, parse_template_id, parse_templates
-from smsc_async._templates import (
+from smsc_async._resources.templates_answer import (
+    parse_op_templates,
+    parse_template_id,
+    parse_templates,
+)
+from smsc_async._types.templates import (
     OperatorTemplateAddStatus,
     OperatorTemplateState,
     OperatorTemplateStatus,
@@ -28,6 +31,7 @@ from smsc_async._templates import (
     op_template_params,
     template_fields,
 )
+from smsc_async._wire.answers import decode_text
 from smsc_async.testing import FakeClock, FakeRequest, FakeSMSC, Fault, FaultPlan
 
 pytestmark = pytest.mark.anyio

@@ -143,7 +143,7 @@ async def test_a_client_that_hangs_up_over_a_socket(
 
 
 async def test_status_fault_carries_retry_after_over_a_socket_and_in_process() -> None:
-    from smsc_async._transport import HttpRequest, Timeouts
+    from smsc_async._transports.base import HttpRequest, Timeouts
 
     fake = new_fake("finish", latency=0.0)
     plan = FaultPlan()

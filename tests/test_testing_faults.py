@@ -13,7 +13,7 @@ import httpx2
 import orjson
 import pytest
 
-from smsc_async._transport import ExchangeFailed, HttpRequest, RequestNotSent, Timeouts
+from smsc_async._transports.base import ExchangeFailed, HttpRequest, RequestNotSent, Timeouts
 from smsc_async.testing._core import FakeSMSC
 from smsc_async.testing._faults import Fault, FaultKind
 from smsc_async.testing._faults_plan import FaultPlan, endpoint_name

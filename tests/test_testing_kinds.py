@@ -1,7 +1,7 @@
 """FakeSMSC and the kinds without attachments: answers in all four formats, and each rule.
 
 Requests are hand-written wire bytes (never produced by the SDK's encoder); answers are read
-with the SDK's decoder, `smsc_async._decode_send.parse_send`, so both sides meet here.
+with the SDK's decoder, `smsc_async._resources.send.answer.parse_send`, so both sides meet here.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from decimal import Decimal
 import pytest
 
 from smsc_async import CostResult, InvalidParametersError, InvalidPhoneError, SendResult
-from smsc_async._decode_send import parse_send
+from smsc_async._resources.send.answer import parse_send
 from smsc_async.testing import FakeClock, FakeRequest, FakeResponse, FakeSMSC, MessageKind
 
 pytestmark = pytest.mark.anyio

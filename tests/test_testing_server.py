@@ -13,7 +13,7 @@ import httpx2
 import orjson
 import pytest
 
-from smsc_async._transport import HttpRequest, RequestNotSent, Timeouts, Transport
+from smsc_async._transports.base import HttpRequest, RequestNotSent, Timeouts, Transport
 from smsc_async.testing.__main__ import main
 from smsc_async.testing._core import FakeSMSC
 from smsc_async.testing._faults import Fault

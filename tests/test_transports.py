@@ -21,8 +21,7 @@ from loopback import LoopbackServer, Received, Reply, refused_url
 from secrecy import assert_no_leak
 
 from smsc_async._errors import ClientClosedError, ConfigurationError
-from smsc_async._http import coerce_transport, failure_text
-from smsc_async._transport import (
+from smsc_async._transports.base import (
     ExchangeFailed,
     HttpRequest,
     HttpResponse,
@@ -30,6 +29,7 @@ from smsc_async._transport import (
     Timeouts,
     Transport,
 )
+from smsc_async._transports.default import coerce_transport, failure_text
 from smsc_async.transports import AiohttpTransport, HttpxTransport
 
 pytestmark = pytest.mark.anyio

@@ -1,4 +1,4 @@
-"""Viber buttons, file rules and message kinds (`smsc_async._viber`)."""
+"""Viber buttons, file rules and message kinds (`smsc_async._types.viber`)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 
 from smsc_async._errors import ValidationError
-from smsc_async._files import Attachment
-from smsc_async._viber import (
+from smsc_async._types.attachment import Attachment
+from smsc_async._types.viber import (
     VIBER_DOCUMENT_FORMATS,
     VIBER_IMAGE_FORMATS,
     VIBER_KINDS,

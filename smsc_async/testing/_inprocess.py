@@ -29,7 +29,7 @@ from urllib.parse import urlsplit
 import anyio
 
 from .._errors import ProtocolError
-from .._transport import ExchangeFailed, HttpRequest, HttpResponse, RequestNotSent, Timeouts
+from .._transports.base import ExchangeFailed, HttpRequest, HttpResponse, RequestNotSent, Timeouts
 from ._faults import Outcome, enact
 from ._faults_plan import FaultPlan
 from ._wire import FakeRequest, FakeResponse
@@ -59,7 +59,7 @@ class InProcessTransport:
     """
 
     #: The call's deadline is the client's to keep (a cancel scope), as for any transport
-    #: that does not declare otherwise (see `smsc_async._transport.DeadlineTransport`).
+    #: that does not declare otherwise (see `smsc_async._transports.base.DeadlineTransport`).
     enforces_deadline = False
 
     def __init__(

@@ -1,0 +1,1 @@
+"""Bulk sending: messages packed into ``list`` requests, the engine, jobs and outcomes."""

@@ -1,0 +1,1 @@
+"""The call path: every request's attempts, deadline, limiter slot and retry policy."""

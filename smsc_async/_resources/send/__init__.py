@@ -1,0 +1,1 @@
+"""``send.php``: plain sends, lists, costs, and every message kind."""

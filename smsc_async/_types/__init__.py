@@ -1,0 +1,1 @@
+"""The typed values callers build and receive: messages, results, statuses, templates."""

@@ -1,0 +1,271 @@
+"""What ``status.php`` and ``balance.php`` answer, and how a status request is built.
+
+Status and ``err`` codes are enums; a code this SDK does not know yet is
+kept as a plain `int`, never an error. `MessageStatus.is_final` / `is_success` work for both.
+
+Times are aware `datetime` values. The ``*_timestamp`` fields (Unix seconds) are used when the
+server gives them; the ``DD.MM.YYYY hh:mm:ss`` text dates are in the account's time zone,
+which this SDK cannot know, so they are read as Moscow time (UTC+3, SMSC's default zone).
+JSON answers, which the client asks for, always carry the timestamps.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+import attrs
+
+from .._errors import ValidationError
+from .._masking import mask_fields, mask_text, recipient_repr
+from .._wire.text import encode_phones
+from .message import check_int
+
+__all__ = [
+    "STATUS_PAIRS_PER_REQUEST",
+    "Balance",
+    "MessageStatus",
+    "StatusCode",
+    "StatusError",
+    "check_message_id",
+    "check_status_pairs",
+    "status_params",
+]
+
+
+class StatusCode(enum.IntEnum):
+    """A message's delivery status (``status`` in ``status.php`` answers)."""
+
+    NOT_FOUND = -3
+    STOPPED = -2
+    WAITING = -1
+    PASSED_TO_OPERATOR = 0
+    DELIVERED = 1
+    READ = 2
+    EXPIRED = 3
+    CLICKED = 4
+    UNDELIVERABLE = 20
+    INVALID_NUMBER = 22
+    PROHIBITED = 23
+    INSUFFICIENT_FUNDS = 24
+    UNAVAILABLE = 25
+
+    @property
+    def is_final(self) -> bool:
+        """Whether the status will not change any more (delivered, failed or not found)."""
+        return _STATUS_INFO[self][0]
+
+    @property
+    def is_success(self) -> bool:
+        """Whether the message reached the recipient (delivered, read, link clicked)."""
+        return _STATUS_INFO[self][1]
+
+    @property
+    def description(self) -> str:
+        """What the status means, in words."""
+        return _STATUS_INFO[self][2]
+
+
+# status → (final, success, meaning); the status table of SMSC's documentation.
+_STATUS_INFO: Mapping[StatusCode, tuple[bool, bool, str]] = {
+    StatusCode.NOT_FOUND: (True, False, "message not found"),
+    StatusCode.STOPPED: (False, False, "stopped (mailing paused before hand-over)"),
+    StatusCode.WAITING: (False, False, "waiting to be sent"),
+    StatusCode.PASSED_TO_OPERATOR: (False, False, "passed to the operator"),
+    StatusCode.DELIVERED: (True, True, "delivered"),
+    StatusCode.READ: (True, True, "read (e-mail opened)"),
+    StatusCode.EXPIRED: (True, False, "expired"),
+    StatusCode.CLICKED: (True, True, "link clicked"),
+    StatusCode.UNDELIVERABLE: (True, False, "cannot be delivered"),
+    StatusCode.INVALID_NUMBER: (True, False, "invalid number"),
+    StatusCode.PROHIBITED: (True, False, "prohibited"),
+    StatusCode.INSUFFICIENT_FUNDS: (True, False, "insufficient funds"),
+    StatusCode.UNAVAILABLE: (True, False, "unavailable number"),
+}
+
+
+class StatusError(enum.IntEnum):
+    """Why a message was not delivered (``err`` in ``status.php`` answers); 0 = no error."""
+
+    NONE = 0
+    SUBSCRIBER_NOT_FOUND = 1
+    MAILBOX_FULL = 2
+    MAIL_SERVER_NOT_FOUND = 3
+    MAILBOX_BLOCKED = 4
+    SUBSCRIBER_OFFLINE = 6
+    NO_SMS_SERVICE = 11
+    HANDSET_ERROR = 12
+    SUBSCRIBER_BLOCKED = 13
+    NOT_SUPPORTED = 21
+    VIRTUAL_SENDING = 200
+    SIM_REPLACED = 219
+    OPERATOR_QUEUE_FULL = 220
+    NO_ANSWER = 237
+    NO_TEMPLATE = 238
+    FORBIDDEN_IP = 239
+    SUBSCRIBER_BUSY = 240
+    CONVERSION_ERROR = 241
+    ANSWERING_MACHINE = 242
+    NO_CONTRACT = 243
+    MAILING_FORBIDDEN = 244
+    STATUS_NOT_RECEIVED = 245
+    TIME_RESTRICTION = 246
+    MESSAGE_LIMIT_EXCEEDED = 247
+    NO_ROUTE = 248
+    INVALID_NUMBER_FORMAT = 249
+    NUMBER_FORBIDDEN_BY_SETTINGS = 250
+    PER_NUMBER_LIMIT_EXCEEDED = 251
+    NUMBER_FORBIDDEN = 252
+    SPAM_FILTER = 253
+    UNREGISTERED_SENDER = 254
+    REJECTED_BY_OPERATOR = 255
+
+    @property
+    def description(self) -> str:
+        """What the code means, in words."""
+        return self.name.lower().replace("_", " ")
+
+
+def _frozen_mapping(value: Mapping[str, Any] | None) -> Mapping[str, Any]:
+    return dict(value or {})
+
+
+@attrs.frozen(kw_only=True)
+class MessageStatus:
+    """The status of one message to one recipient (``status.php``).
+
+    Attributes:
+        id: the message id.
+        phone: the recipient (number, e-mail address or Telegram ``@nick``/``#id``).
+        status: a `StatusCode`, or the plain number of a code this SDK does not know.
+        error: the ``err`` code (a `StatusError` or an unknown number), None when not given.
+        last_time: when the status last changed.
+        send_time: when the message was sent (``detail`` ≥ 1).
+        cost: what it cost (``detail`` ≥ 1).
+        sender: the sender id used.
+        message: the text sent.
+        comment: the history comment, when the server reports one.
+        country, operator, region: where the recipient is (``detail=2``).
+        mccmnc: country and operator code.
+        type: the message type code the server reports.
+        parts: SMS parts (``sms_cnt``).
+        extra: every other field as it came: ``status_name``, ``flag``, and for HLR
+            requests ``imsi``, ``msc``, ``mcc``, ``mnc``, ``cn``, ``net``, ``rcn``, ``rnet``.
+
+    ``repr`` masks the recipient, shows the text and comment as their lengths and ``extra``
+    as its keys; the attributes hold the values as the server sent them.
+    """
+
+    id: int | str
+    phone: str = attrs.field(repr=recipient_repr)
+    status: StatusCode | int
+    error: StatusError | int | None = None
+    last_time: datetime | None = None
+    send_time: datetime | None = None
+    cost: Decimal | None = None
+    sender: str | None = None
+    message: str | None = attrs.field(default=None, repr=mask_text)
+    comment: str | None = attrs.field(default=None, repr=mask_text)
+    country: str | None = None
+    operator: str | None = None
+    region: str | None = None
+    mccmnc: str | None = None
+    type: int | str | None = None
+    parts: int | None = None
+    extra: Mapping[str, Any] = attrs.field(
+        factory=dict, converter=_frozen_mapping, repr=mask_fields
+    )
+
+    @property
+    def is_final(self) -> bool:
+        """Whether the status will not change any more. An unknown code counts as not final."""
+        return isinstance(self.status, StatusCode) and self.status.is_final
+
+    @property
+    def is_success(self) -> bool:
+        """Whether the message reached its recipient. An unknown code counts as no success."""
+        return isinstance(self.status, StatusCode) and self.status.is_success
+
+
+@attrs.frozen(kw_only=True)
+class Balance:
+    """The account's balance (``balance.php``).
+
+    Attributes:
+        amount: the money left.
+        currency: the currency name (e.g. ``"RUR"``), when the server gave it.
+        credit: the credit limit, for credit accounts.
+        extra: any other fields the server sent.
+    """
+
+    amount: Decimal
+    currency: str | None = None
+    credit: Decimal | None = None
+    extra: Mapping[str, Any] = attrs.field(factory=dict, converter=_frozen_mapping)
+
+
+# ------------------------------------------------------------------------- request encoding
+
+_MESSAGE_ID = re.compile(r"[A-Za-z0-9._-]{1,40}")
+
+STATUS_PAIRS_PER_REQUEST = 100
+"""The most (id, recipient) pairs asked in one ``status.php`` request. SMSC states no limit;
+100 keeps each request and its answer small (a ``detail=2`` row holds ~20 fields)."""
+
+
+def check_message_id(field: str, value: object) -> str:
+    """A message id as sent: an int 1..2147483647, or 1..40 of ``[A-Za-z0-9._-]``."""
+    if isinstance(value, str):
+        if not _MESSAGE_ID.fullmatch(value):
+            raise ValidationError(field, "must be 1..40 characters of A-Z a-z 0-9 . _ -")
+        return value
+    return str(check_int(field, value, 1, 2_147_483_647))
+
+
+def check_status_pairs(pairs: Iterable[tuple[int | str, str]]) -> list[tuple[str, str]]:
+    """Check (message id, recipient) pairs and return them as sent.
+
+    Raises:
+        ValidationError: a pair is not an (id, recipient) tuple, or either part is bad.
+    """
+    if isinstance(pairs, (str, bytes)) or not isinstance(pairs, Iterable):
+        raise ValidationError("pairs", "must be an iterable of (id, phone) tuples")
+    checked = []
+    for number, pair in enumerate(pairs):
+        if not isinstance(pair, tuple) or len(pair) != 2:
+            raise ValidationError(f"pairs[{number}]", "must be an (id, phone) tuple")
+        message_id = check_message_id(f"pairs[{number}].id", pair[0])
+        checked.append((message_id, encode_phones(f"pairs[{number}].phone", [pair[1]])))
+    return checked
+
+
+def status_params(
+    pairs: Sequence[tuple[str, str]], *, detail: int, bot: bool, many: bool
+) -> dict[str, str]:
+    """The ``status.php`` fields for checked (id, recipient) pairs (see `check_status_pairs`).
+
+    With ``many`` the answer must be an array, so a single pair is sent in the trailing-comma
+    form (``id=1,&phone=7999…,``) the documentation gives for that purpose.
+
+    Raises:
+        ValidationError: a bad ``detail`` or ``bot``, or no pair at all.
+    """
+    check_int("detail", detail, 0, 2)
+    if not isinstance(bot, bool):
+        raise ValidationError("bot", "must be True or False")
+    if not pairs:
+        raise ValidationError("pairs", "must hold at least one (id, phone) pair")
+    tail = "," if many and len(pairs) == 1 else ""
+    params = {
+        "id": ",".join(i for i, _ in pairs) + tail,
+        "phone": ",".join(p for _, p in pairs) + tail,
+    }
+    if detail:
+        params["all"] = str(detail)
+    if bot:
+        params["bot"] = "1"
+    return params
