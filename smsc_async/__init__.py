@@ -41,7 +41,7 @@ from ._errors import (
     ValidationError,
     WrongEventLoopError,
 )
-from ._resources.account import OperatorTemplatesArea, StatusArea, TemplatesArea
+from ._resources.operator_templates import OperatorTemplatesArea
 from ._resources.send.binary import BINARY_SMS_BYTES, udh_concat, udh_ports, wap_push_si
 from ._resources.send.file_kinds import (
     CallOptions,
@@ -51,6 +51,9 @@ from ._resources.send.file_kinds import (
     ViberOptions,
     file_marker,
 )
+from ._resources.send.request import SendOptions
+from ._resources.status import StatusArea
+from ._resources.templates import TemplatesArea
 from ._transports.base import DeadlineTransport, HttpRequest, HttpResponse, Timeouts, Transport
 from ._types.attachment import Attachment, AttachmentError, BinaryReadable
 from ._types.ivr import IvrAction, IvrCommand, IvrForward, IvrItem, IvrMenu, IvrRecord, IvrSms
@@ -74,7 +77,6 @@ from ._types.viber import (
     ViberButton,
     ViberMedia,
 )
-from ._wire.encode import SendOptions
 from ._wire.prefix import Prefix, PrefixedText, prefixed
 
 __version__ = "0.1.0"

@@ -1,7 +1,10 @@
-"""`AsyncClient`: construction, lifecycle and the typed calls.
+"""`AsyncClient`: construction, lifecycle, and the API areas hung on it.
 
-Every call goes through the money-safe call path of `smsc_async._call.path` (retries,
-deadlines, the limiter, the errors a failure means), mixed in as `CallPath`.
+The client validates its configuration, builds the transport and the call path
+(`smsc_async._call.path.CallPath`) every request goes through, and composes the API areas
+around that call path: each area is an object of `smsc_async._resources` (or `_bulk`) that
+sees only `CallPath.call`. Verbs such as ``client.send`` are the areas' methods, offered on
+the client by `Verb`, so every signature is written once.
 """
 
 from __future__ import annotations
@@ -9,7 +12,6 @@ from __future__ import annotations
 import logging
 import math
 import os
-from collections.abc import Iterable, Mapping, Sequence
 from time import monotonic
 from types import TracebackType
 from typing import TYPE_CHECKING
@@ -18,27 +20,28 @@ import anyio
 
 from ._bulk.sending import BulkSending
 from ._call.attempt import Slots
-from ._call.path import CallPath, current_loop, wrong_loop
+from ._call.path import CallPath
 from ._call.retry import RetryPolicy
 from ._errors import ClientClosedError, ConfigurationError
 from ._redact import watch as watch_credentials
-from ._resources.account import AccountAPI
-from ._resources.send.answer import parse_send
+from ._resources.balance import BalanceArea
+from ._resources.base import Verb
+from ._resources.operator_templates import OperatorTemplatesArea
+from ._resources.ping import Notifications
+from ._resources.raw import RawRequests
 from ._resources.send.file_kinds import FileMessageKinds
 from ._resources.send.kinds import MessageKinds
-from ._transports.base import Timeouts, deadline_transport
+from ._resources.send.messages import Messages
+from ._resources.status import StatusArea
+from ._resources.templates import TemplatesArea
+from ._transports.base import Timeouts
 from ._transports.default import coerce_transport
-from ._types.attachment import Attachment
-from ._types.message import Message
-from ._types.results import CostResult, SendResult
-from ._wire.encode import encode_send, encode_send_list, form_body
+from ._wire.form import form_body
 
 if TYPE_CHECKING:
-    from anyio.abc import AsyncBackend
-    from typing_extensions import Self, Unpack
+    from typing_extensions import Self
 
     from ._transports.default import TransportLike
-    from ._wire.encode import SendOptions
 
 __all__ = ["DEFAULT_IP_BLOCK_COOLOFF", "MAX_CONCURRENCY", "AsyncClient"]
 
@@ -104,7 +107,7 @@ def _check_base_url(base_url: str, allow_http: bool) -> str:
     return url
 
 
-class AsyncClient(CallPath, AccountAPI, MessageKinds, FileMessageKinds, BulkSending):
+class AsyncClient:
     """An async client for the SMSC.ru HTTP API, safe to share across tasks.
 
     One client holds one connection pool and one limiter: create it once (e.g. in your app's
@@ -154,17 +157,22 @@ class AsyncClient(CallPath, AccountAPI, MessageKinds, FileMessageKinds, BulkSend
     """
 
     __slots__ = (
-        "_auth",
         "_auth_kind",
+        "_balance",
         "_base_url",
-        "_closed",
-        "_cooloff",
+        "_bulk",
+        "_file_kinds",
+        "_kinds",
         "_max_concurrency",
+        "_messages",
+        "_notifications",
+        "_operator_templates",
+        "_path",
+        "_raw",
         "_redactor",
-        "_retry",
         "_slots",
-        "_timed",
-        "_timeouts",
+        "_status",
+        "_templates",
         "_transport",
     )
 
@@ -184,11 +192,11 @@ class AsyncClient(CallPath, AccountAPI, MessageKinds, FileMessageKinds, BulkSend
         proxy: str | None = None,
         ip_block_cooloff: float = DEFAULT_IP_BLOCK_COOLOFF,
     ) -> None:
-        self._closed = False
-        self._auth = _credentials_body(login, password, api_key)
+        self._path: CallPath | None = None  # for __repr__/aclose if __init__ raises below
+        auth = _credentials_body(login, password, api_key)
         # Errors built while this client exists have its credentials replaced by ***.
-        self._redactor = watch_credentials(self._auth)
-        self._auth_kind = "api_key" if self._auth.startswith(b"apikey=") else "login+password"
+        self._redactor = watch_credentials(auth)
+        self._auth_kind = "api_key" if auth.startswith(b"apikey=") else "login+password"
         self._base_url = _check_base_url(base_url, allow_http)
         if (
             isinstance(max_concurrency, bool)
@@ -206,32 +214,90 @@ class AsyncClient(CallPath, AccountAPI, MessageKinds, FileMessageKinds, BulkSend
         ):
             raise ConfigurationError("ip_block_cooloff must be a number of seconds >= 0")
         self._max_concurrency = max_concurrency
-        self._timeouts = timeouts if timeouts is not None else Timeouts()
-        self._retry = retry if retry is not None else RetryPolicy()
-        self._cooloff = float(ip_block_cooloff)
-        self._blocked_until = 0.0  # monotonic time the IP block cool-off ends; 0: none
+        retry = retry if retry is not None else RetryPolicy()
         self._transport = coerce_transport(
             transport,
             max_connections=max_concurrency,
             max_response_bytes=max_response_bytes,
             proxy=proxy,
         )
-        # Set when the transport bounds a whole attempt itself (no cancel scope needed).
-        self._timed = deadline_transport(self._transport)
         self._slots = Slots(max_concurrency)
-        # The event loop of the first request (anyio's backend and native loop token, the
-        # loop itself on asyncio), then fixed: asking the backend directly is cheaper.
-        self._backend: type[AsyncBackend] | None = None
-        self._loop: object = None
+        self._path = CallPath(
+            auth=auth,
+            base_url=self._base_url,
+            redactor=self._redactor,
+            transport=self._transport,
+            timeouts=timeouts if timeouts is not None else Timeouts(),
+            retry=retry,
+            slots=self._slots,
+            cooloff=float(ip_block_cooloff),
+        )
+        # The API areas, each around the one call path. A new area is one line here (and a
+        # property or `Verb` below to offer it).
+        call = self._path.call
+        self._messages = Messages(call)
+        self._kinds = MessageKinds(call)
+        self._file_kinds = FileMessageKinds(call)
+        self._status = StatusArea(call)
+        self._templates = TemplatesArea(call)
+        self._operator_templates = OperatorTemplatesArea(call)
+        self._balance = BalanceArea(call)
+        self._notifications = Notifications(call)
+        self._raw = RawRequests(call)
+        self._bulk = BulkSending(
+            call, status=self._status, concurrency=max_concurrency, retry=retry
+        )
 
     def __repr__(self) -> str:
         # getattr: a debugger or a traceback may show a client whose __init__ raised.
+        path = getattr(self, "_path", None)
         return (
             f"AsyncClient(base_url={getattr(self, '_base_url', None)!r}, "
             f"auth={getattr(self, '_auth_kind', None)}, "
             f"max_concurrency={getattr(self, '_max_concurrency', None)}, "
-            f"closed={getattr(self, '_closed', None)})"
+            f"closed={path.closed if path is not None else None})"
         )
+
+    # ------------------------------------------------------------------ the API areas
+
+    send = Verb("_messages", Messages.send)
+    send_list = Verb("_messages", Messages.send_list)
+    cost = Verb("_messages", Messages.cost)
+    send_flash = Verb("_kinds", MessageKinds.send_flash)
+    send_binary = Verb("_kinds", MessageKinds.send_binary)
+    send_wap_push = Verb("_kinds", MessageKinds.send_wap_push)
+    send_hlr = Verb("_kinds", MessageKinds.send_hlr)
+    send_ping = Verb("_kinds", MessageKinds.send_ping)
+    send_soc = Verb("_kinds", MessageKinds.send_soc)
+    send_whatsapp = Verb("_kinds", MessageKinds.send_whatsapp)
+    send_telegram_code = Verb("_kinds", MessageKinds.send_telegram_code)
+    send_telegram_bot = Verb("_kinds", MessageKinds.send_telegram_bot)
+    send_mms = Verb("_file_kinds", FileMessageKinds.send_mms)
+    send_email = Verb("_file_kinds", FileMessageKinds.send_email)
+    call = Verb("_file_kinds", FileMessageKinds.call)
+    send_viber = Verb("_file_kinds", FileMessageKinds.send_viber)
+    balance = Verb("_balance", BalanceArea.balance)
+    notify = Verb("_notifications", Notifications.notify)
+    request = Verb("_raw", RawRequests.request)
+    send_many = Verb("_bulk", BulkSending.send_many)
+    reconcile = Verb("_bulk", BulkSending.reconcile)
+
+    @property
+    def status(self) -> StatusArea:
+        """Message statuses: ``await client.status(id, phone)``, ``client.status.many(…)``."""
+        return self._status
+
+    @property
+    def templates(self) -> TemplatesArea:
+        """Message templates: create, update, delete, list."""
+        return self._templates
+
+    @property
+    def operator_templates(self) -> OperatorTemplatesArea:
+        """Operator templates: create, statuses."""
+        return self._operator_templates
+
+    # ------------------------------------------------------------------ lifecycle
 
     @property
     def base_url(self) -> str:
@@ -256,13 +322,13 @@ class AsyncClient(CallPath, AccountAPI, MessageKinds, FileMessageKinds, BulkSend
     @property
     def closed(self) -> bool:
         """Whether `aclose` has been called."""
-        return self._closed
+        return self._path is None or self._path.closed
 
     async def __aenter__(self) -> Self:
-        if self._closed:
+        if self.closed:
             raise ClientClosedError("this AsyncClient is closed; create a new one")
-        if self._loop is not None and current_loop() is not self._loop:
-            raise wrong_loop()
+        assert self._path is not None
+        self._path.check_loop()
         return self
 
     async def __aexit__(
@@ -279,96 +345,5 @@ class AsyncClient(CallPath, AccountAPI, MessageKinds, FileMessageKinds, BulkSend
         Called from another event loop than the one the client ran in, it only marks the
         client closed: the connections belong to that loop and cannot be closed from here.
         """
-        if self._closed:
-            return
-        self._closed = True
-        if self._loop is not None and current_loop() is not self._loop:
-            logger.warning(
-                "AsyncClient.aclose() called from another event loop than the one it ran "
-                "in; its connections are left to be dropped with that loop"
-            )
-            return
-        self._slots.release_all()
-        with anyio.CancelScope(shield=True):
-            await self._transport.aclose()
-
-    async def send(
-        self,
-        phones: str | Iterable[str],
-        message: str,
-        **options: Unpack[SendOptions],
-    ) -> SendResult:
-        """Send one message to one or more recipients.
-
-        The request asks for ``cost=3``, so the result always carries the cost and the new
-        balance. A send is never retried once it may have reached the server.
-
-        Args:
-            phones: a number, a comma/semicolon list, or an iterable of numbers
-                (``+7…``, ``7…``, ``G<n>`` groups).
-            message: the text, at most 1000 characters.
-            **options: any of `smsc_async.SendOptions` (``sender=``, ``id=``, ``time=``, …).
-
-        Returns:
-            The server's id, parts, cost, balance (and per-phone reports with ``op=True``).
-
-        Raises:
-            ValidationError: bad input, before anything is sent.
-            ApiError: the server refused (a subclass per code, e.g. InsufficientFundsError).
-            NotSentError: nothing reached the server; safe to send again.
-            OutcomeUnknownError: it may have been sent; reconcile before resending.
-            ProtocolError: the answer could not be read; the send may have happened.
-        """
-        params = encode_send(phones, message, options)
-        return await self._send(params, options)
-
-    async def send_list(
-        self,
-        messages: Iterable[Message],
-        **options: Unpack[SendOptions],
-    ) -> SendResult:
-        """Send several different messages in one request (SMSC's ``list``).
-
-        All messages share one id; options apply to every line. Errors as for `send`.
-        """
-        params = encode_send_list(messages, options)
-        return await self._send(params, options)
-
-    async def cost(
-        self,
-        phones: str | Iterable[str],
-        message: str,
-        **options: Unpack[SendOptions],
-    ) -> CostResult:
-        """Ask what a send would cost (``cost=1``); nothing is sent or charged.
-
-        Read-only, so connection failures, timeouts and 5xx answers are retried with capped,
-        jittered backoff. SMSC answers error 9 to a sixth identical cost request in a minute.
-        """
-        params = encode_send(phones, message, options)
-        params["cost"] = "1"
-        text = await self._call("send", params, idempotent=True, message_id=options.get("id"))
-        result = parse_send(text, fmt=3, cost=1, op=bool(options.get("op")))
-        assert isinstance(result, CostResult)
-        return result
-
-    async def _send(
-        self,
-        params: dict[str, str],
-        options: Mapping[str, object],
-        *,
-        files: Sequence[Attachment] = (),
-    ) -> SendResult:
-        """Send encoded ``params`` (and ``files``) once, never replayed; decode ``cost=3``."""
-        params["cost"] = "3"
-        message_id = options.get("id")
-        text = await self._call(
-            "send",
-            params,
-            idempotent=False,
-            message_id=message_id if isinstance(message_id, (int, str)) else None,
-            files=files,
-        )
-        result = parse_send(text, fmt=3, cost=3, op=bool(options.get("op")))
-        assert isinstance(result, SendResult)
-        return result
+        if self._path is not None:
+            await self._path.aclose()

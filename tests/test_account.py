@@ -22,10 +22,11 @@ from smsc_async import (
     SaveFailedError,
     ValidationError,
 )
-from smsc_async._resources.account import raw_params
+from smsc_async._resources.balance import parse_balance
+from smsc_async._resources.raw import parse_raw, raw_params
 from smsc_async._types.status import Balance
 from smsc_async._wire.answers import decode_text
-from smsc_async._wire.records import parse_balance, parse_ok, parse_raw
+from smsc_async._wire.records import parse_ok
 from smsc_async.testing import FakeClock, FakeRequest, FakeSMSC, Fault, FaultPlan
 
 pytestmark = pytest.mark.anyio

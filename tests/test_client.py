@@ -414,7 +414,7 @@ async def test_deadline_while_queued_is_not_sent() -> None:
         tg.start_soon(client.send, "79999999999", "first")
         await started.wait()
         # Only the queued call runs under the short deadline.
-        client._timeouts = timeouts
+        client._path._timeouts = timeouts
         with pytest.raises(NotSentError, match="deadline"):
             await client.send("79999999999", "second", id=7)
         release.set()

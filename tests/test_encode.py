@@ -15,9 +15,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from smsc_async._errors import ValidationError
-from smsc_async._types.message import MOSCOW, CallParams, HourWindow, Message, Translit, Voice
-from smsc_async._wire import encode as _encode
-from smsc_async._wire.encode import encode_send, encode_send_list, form_body
+from smsc_async._resources.send.fields import MOSCOW
+from smsc_async._resources.send.request import encode_send, encode_send_list
+from smsc_async._types.message import CallParams, HourWindow, Message, Translit, Voice
+from smsc_async._wire import form as _encode
+from smsc_async._wire.form import form_body
 from smsc_async._wire.prefix import _STARTS_WITH_PREFIX, Prefix, prefixed
 
 PHONE = "79999999999"

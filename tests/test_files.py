@@ -18,13 +18,8 @@ import pytest
 from smsc_async import AsyncClient, NotSentError, RetryPolicy
 from smsc_async._errors import ValidationError
 from smsc_async._transports.base import HttpRequest, RequestNotSent, Timeouts
-from smsc_async._types.attachment import (
-    CHUNK_SIZE,
-    Attachment,
-    AttachmentError,
-    MultipartBody,
-    form_fields,
-)
+from smsc_async._types.attachment import CHUNK_SIZE, Attachment, AttachmentError, MultipartBody
+from smsc_async._wire.form import form_fields
 from smsc_async.testing import FakeSMSC, Fault, FaultPlan
 from smsc_async.transports import AiohttpTransport, HttpxTransport
 
@@ -231,7 +226,7 @@ def test_field_names_must_be_plain() -> None:
 
 
 def test_form_fields_reads_the_client_form_back() -> None:
-    from smsc_async._wire.encode import form_body
+    from smsc_async._wire.form import form_body
 
     params = {"login": "al ice", "psw": "p+w&d=%", "charset": "utf-8", "fmt": "3"}
     assert form_fields(form_body(params) + b"&") == list(params.items())

@@ -17,8 +17,9 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from smsc_async import AsyncClient, Message, ValidationError
-from smsc_async._wire.encode import encode_send_list, form_body
-from smsc_async._wire.text import encode_phones
+from smsc_async._resources.send.request import encode_send_list
+from smsc_async._wire.checks import encode_phones
+from smsc_async._wire.form import form_body
 from smsc_async.testing import FakeSMSC, NlRecords
 from smsc_async.testing._send_parse import parse_drafts
 

@@ -28,7 +28,7 @@ from smsc_async import (
     prefixed,
 )
 from smsc_async._masking import mask_recipient
-from smsc_async._wire.encode import encode_send, encode_send_list
+from smsc_async._resources.send.request import encode_send, encode_send_list
 from smsc_async.testing import FakeSMSC
 
 PHONE = "79991234567"

@@ -16,11 +16,8 @@ from smsc_async import (
     SaveFailedError,
     ValidationError,
 )
-from smsc_async._resources.templates_answer import (
-    parse_op_templates,
-    parse_template_id,
-    parse_templates,
-)
+from smsc_async._resources.operator_templates import op_template_params, parse_op_templates
+from smsc_async._resources.templates import parse_template_id, parse_templates, template_fields
 from smsc_async._types.templates import (
     OperatorTemplateAddStatus,
     OperatorTemplateState,
@@ -28,8 +25,6 @@ from smsc_async._types.templates import (
     OperatorType,
     Template,
     TemplateFormat,
-    op_template_params,
-    template_fields,
 )
 from smsc_async._wire.answers import decode_text
 from smsc_async.testing import FakeClock, FakeRequest, FakeSMSC, Fault, FaultPlan

@@ -24,7 +24,7 @@ from smsc_async import (
     ValidationError,
     prefixed,
 )
-from smsc_async._wire.encode import encode_send, encode_send_list
+from smsc_async._resources.send.request import encode_send, encode_send_list
 from smsc_async.testing import FakeSMSC
 
 pytestmark = pytest.mark.anyio

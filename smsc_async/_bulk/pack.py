@@ -20,8 +20,9 @@ from collections.abc import Iterable
 import attrs
 
 from .._errors import ValidationError
-from .._types.message import Message, list_line
-from .._wire.encode import form_body
+from .._resources.send.fields import list_line
+from .._types.message import Message
+from .._wire.form import form_body
 
 __all__ = ["Batch", "FloodGuard", "Item", "Packer", "recipient_key", "sms_parts"]
 

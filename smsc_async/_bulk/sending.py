@@ -1,9 +1,10 @@
 """Bulk sending: many messages packed into ``list`` requests at the concurrency ceiling.
 
-`BulkSending.send_many` turns a stream of `Message` values (an iterable or an async
-iterable, read lazily) into ``list`` requests of up to ``max_lines`` messages, with every
-one of the client's ``max_concurrency`` slots busy, and reports one outcome per message
-(see `smsc_async._bulk.outcomes`). The policies, each explained where it is implemented:
+`BulkSending.send_many` (``client.send_many``) turns a stream of `Message` values (an
+iterable or an async iterable, read lazily) into ``list`` requests of up to ``max_lines``
+messages, with every one of the client's ``max_concurrency`` slots busy, and reports one
+outcome per message (see `smsc_async._bulk.outcomes`). The policies, each explained where it
+is implemented:
 
 * **Checks first** (`smsc_async._bulk.pack`): every message is checked on its own before it
   is packed; a bad one is rejected with its `ValidationError` and never sent. A batch never
@@ -60,9 +61,15 @@ import math
 from collections.abc import AsyncIterable, Iterable, Mapping, Sized
 from typing import TYPE_CHECKING, Any
 
+from .._call.retry import RetryPolicy
 from .._errors import ValidationError
-from .._types.message import Message, check_int
-from .._wire.encode import encode_list_options
+from .._resources.base import Area, Call
+from .._resources.send.messages import send_once
+from .._resources.send.request import encode_list_options
+from .._resources.status import StatusArea
+from .._types.message import Message
+from .._types.results import SendResult
+from .._wire.checks import check_int
 from .engine import ProgressCallback
 from .job import BulkJob
 from .outcomes import Checkpoint, Outcome, UnknownOutcome
@@ -72,10 +79,7 @@ from .reconcile import DEFAULT_GRACE, reconcile_outcomes
 if TYPE_CHECKING:
     from typing_extensions import Unpack
 
-    from .._call.retry import RetryPolicy
-    from .._resources.account import StatusArea
-    from .._types.results import SendResult
-    from .._wire.encode import SendOptions
+    from .._resources.send.request import SendOptions
 
 __all__ = ["BulkSending"]
 
@@ -115,23 +119,22 @@ def _checkpoint(value: object) -> Checkpoint | None:
     raise ValidationError("checkpoint", "must be a Checkpoint or its to_dict() form")
 
 
-class BulkSending:
-    """Mixed into `smsc_async.AsyncClient`; see the module docstring."""
+class BulkSending(Area):
+    """``client.send_many`` and ``client.reconcile``; see the module docstring.
 
-    __slots__ = ()
+    Built on the client's call path, its status area (to reconcile), its concurrency (the
+    number of workers) and its retry policy (for error 9).
+    """
 
-    if TYPE_CHECKING:
-        _retry: RetryPolicy
+    __slots__ = ("_concurrency", "_retry", "_status")
 
-        async def _send(
-            self, params: dict[str, str], options: Mapping[str, object]
-        ) -> SendResult: ...
-
-        @property
-        def max_concurrency(self) -> int: ...
-
-        @property
-        def status(self) -> StatusArea: ...
+    def __init__(
+        self, call: Call, *, status: StatusArea, concurrency: int, retry: RetryPolicy
+    ) -> None:
+        super().__init__(call)
+        self._status = status
+        self._concurrency = concurrency
+        self._retry = retry
 
     def send_many(
         self,
@@ -192,7 +195,7 @@ class BulkSending:
         ):
             raise ValidationError("messages", "must be an iterable or async iterable of Message")
         params, nl, zoned = _encode_bulk_options(options)
-        concurrency = self.max_concurrency
+        concurrency = self._concurrency
         if isinstance(messages, Sized) and len(messages):
             # Enough requests for every slot, when the size is known.
             max_lines = min(max_lines, math.ceil(len(messages) / concurrency))
@@ -204,15 +207,17 @@ class BulkSending:
             flood=FloodGuard(flood_limit) if flood_limit is not None else None,
         )
 
+        call = self._call
+
         async def send(fields: dict[str, str], request_id: str) -> SendResult:
-            return await self._send(fields, {"id": request_id, "op": True})
+            return await send_once(call, fields, {"id": request_id, "op": True})
 
         return BulkJob(
             messages=messages,
             packer=packer,
             params=params,
             send=send,
-            lookup=self.status,
+            lookup=self._status,
             concurrency=concurrency,
             retry=self._retry,
             resume=checkpoint,
@@ -239,4 +244,4 @@ class BulkSending:
         Returns:
             One outcome per input, in order.
         """
-        return await reconcile_outcomes(self.status, list(outcomes), grace=grace)
+        return await reconcile_outcomes(self._status, list(outcomes), grace=grace)

@@ -1,6 +1,6 @@
 """`CallPath`: the money-safe way every call of `AsyncClient` goes to the server.
 
-One private method, ``_call``, is what every API call uses: it checks the client may send at
+One method, `CallPath.call`, is what every API call uses: it checks the client may send at
 all (open, in its own event loop, not cooling off after SMSC blocked this IP), builds the
 request, makes attempts within the call's deadline and the client's limiter, and turns every
 failure into the `SmscError` that says what the caller can do. The policies:
@@ -44,17 +44,17 @@ from .._errors import (
 )
 from .._transports.base import (
     RETRY_AFTER_STATUSES,
-    DeadlineTransport,
     ExchangeFailed,
     HttpRequest,
     HttpResponse,
     RequestNotSent,
     Timeouts,
     Transport,
+    deadline_transport,
 )
-from .._types.attachment import Attachment, MultipartBody, form_fields
+from .._types.attachment import Attachment, MultipartBody
 from .._wire.answers import decode_text, parse_error
-from .._wire.encode import form_body
+from .._wire.form import form_body, form_fields
 from .attempt import Attempts, Slots, within
 from .retry import RetryPolicy, retry_after_seconds
 
@@ -69,29 +69,87 @@ logger = logging.getLogger("smsc_async")
 
 
 class CallPath:
-    """Mixed into `smsc_async.AsyncClient`, which sets the attributes; see the module."""
+    """The money-safe path of every request of one `AsyncClient`; see the module.
 
-    # What the call path itself changes: the event loop it is bound to (anyio's backend
-    # and native token) and the end of an IP block cool-off. `AsyncClient` sets the rest.
-    __slots__ = ("_backend", "_blocked_until", "_loop")
+    Its `call` method is the `smsc_async._resources.base.Call` every API area is built
+    around. The client creates it, owns the transport it is given, and closes it with
+    `aclose`.
+    """
 
-    _backend: type[AsyncBackend] | None
-    _blocked_until: float
-    _loop: object
+    __slots__ = (
+        "_auth",
+        "_backend",
+        "_base_url",
+        "_blocked_until",
+        "_closed",
+        "_cooloff",
+        "_loop",
+        "_redactor",
+        "_retry",
+        "_slots",
+        "_timed",
+        "_timeouts",
+        "_transport",
+    )
 
-    if TYPE_CHECKING:
-        _auth: bytes
-        _base_url: str
-        _redactor: Redactor
-        _closed: bool
-        _cooloff: float
-        _retry: RetryPolicy
-        _slots: Slots
-        _timed: DeadlineTransport | None
-        _timeouts: Timeouts
-        _transport: Transport
+    def __init__(
+        self,
+        *,
+        auth: bytes,
+        base_url: str,
+        redactor: Redactor,
+        transport: Transport,
+        timeouts: Timeouts,
+        retry: RetryPolicy,
+        slots: Slots,
+        cooloff: float,
+    ) -> None:
+        self._auth = auth  # the credentials, pre-encoded as the start of every body
+        self._base_url = base_url
+        self._redactor = redactor
+        self._transport = transport
+        # Set when the transport bounds a whole attempt itself (no cancel scope needed).
+        self._timed = deadline_transport(transport)
+        self._timeouts = timeouts
+        self._retry = retry
+        self._slots = slots
+        self._cooloff = cooloff
+        self._closed = False
+        self._blocked_until = 0.0  # monotonic time the IP block cool-off ends; 0: none
+        # The event loop of the first request (anyio's backend and native loop token, the
+        # loop itself on asyncio), then fixed: asking the backend directly is cheaper.
+        self._backend: type[AsyncBackend] | None = None
+        self._loop: object = None
 
-    async def _call(
+    @property
+    def closed(self) -> bool:
+        return self._closed
+
+    def check_loop(self) -> None:
+        """Raise `WrongEventLoopError` if bound to another event loop than the running one."""
+        if self._loop is not None and current_loop() is not self._loop:
+            raise wrong_loop()
+
+    async def aclose(self) -> None:
+        """Refuse further calls and close the transport (idempotent).
+
+        From another event loop than the one the client ran in, it only refuses further
+        calls: the connections belong to that loop and cannot be closed from here.
+        """
+        if self._closed:
+            return
+        self._closed = True
+        if self._loop is not None and current_loop() is not self._loop:
+            logger.warning(
+                "AsyncClient.aclose() called from another event loop than the one it ran "
+                "in; its connections are left to be dropped with that loop"
+            )
+            return
+        self._slots.release_all()
+        with anyio.CancelScope(shield=True):
+            await self._transport.aclose()
+
+    async def call(
         self,
         endpoint: str,
         params: dict[str, str],
@@ -147,7 +205,7 @@ class CallPath:
         raise failure
 
     def _enter_loop(self) -> None:
-        """Bind the client to the event loop of its first request (see `_call`)."""
+        """Bind the client to the event loop of its first request (see `call`)."""
         try:
             token = current_token()
         except anyio.NoEventLoopError:

@@ -37,8 +37,7 @@ from typing import ClassVar, TypeAlias
 import attrs
 
 from .._errors import ValidationError
-from .._wire.text import check_sender
-from .message import check_int
+from .._wire.checks import check_int, check_sender
 
 __all__ = [
     "IvrAction",

@@ -9,36 +9,16 @@ position. Every failure is a `ValidationError` naming the field and the rule, ne
 from __future__ import annotations
 
 import enum
-import re
 from collections.abc import Iterable
-from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import attrs
 
 from .._errors import ValidationError
 from .._masking import mask_recipients, mask_text
-from .._wire.prefix import refuse_prefix
-from .._wire.text import (
-    COMMENT_SEPARATOR,
-    check_sender,
-    check_text,
-    encode_phones,
-    list_text,
-    nl_record_head,
-    with_comment,
-)
+from .._wire.checks import check_int
 
 __all__ = ["CallParams", "HourWindow", "Message", "Translit", "Voice"]
-
-
-def check_int(field: str, value: object, low: int, high: int) -> int:
-    """Return ``value`` if it is an ``int`` (not a ``bool``) in ``low..high``, else raise."""
-    if not isinstance(value, int) or isinstance(value, bool):
-        raise ValidationError(field, f"must be an integer from {low} to {high}")
-    if not low <= value <= high:
-        raise ValidationError(field, f"must be from {low} to {high}")
-    return value
 
 
 def _ranged(low: int, high: int, prefix: str) -> Any:
@@ -172,112 +152,3 @@ class Message:
 
 
 # --------------------------------------------------------------------------- time values
-
-MOSCOW = timezone(timedelta(hours=3), "MSK")
-"""Moscow time, the server's reference zone: UTC+3 all year since 26 October 2014."""
-
-
-def whole_minutes(field: str, value: timedelta) -> int:
-    """``value`` in minutes; it must be a whole number of them."""
-    minutes, rest = divmod(value, timedelta(minutes=1))
-    if rest:
-        raise ValidationError(field, "must be a whole number of minutes")
-    return int(minutes)
-
-
-def encode_time(field: str, value: object) -> str:
-    """The ``time`` wire value of an aware datetime, timedelta, HourWindow, Unix time or string.
-
-    An aware datetime becomes Moscow wall-clock ``DDMMYYhhmm`` (seconds dropped; the caller
-    sends ``tz=0`` with it); a naive one is rejected, as it names no instant. A timedelta
-    becomes ``+m`` (whole minutes, at least one); an int Unix time (10 digits) ``0<ts>``. A
-    string must already be one of the documented forms, and is checked.
-    """
-    if isinstance(value, datetime):
-        if value.utcoffset() is None:
-            raise ValidationError(field, "must be timezone-aware (a naive datetime is ambiguous)")
-        moscow = value.astimezone(MOSCOW)
-        if not 2000 <= moscow.year <= 2099:
-            raise ValidationError(field, "must fall in the years 2000..2099 (DDMMYY format)")
-        return moscow.strftime("%d%m%y%H%M")
-    if isinstance(value, timedelta):
-        minutes = whole_minutes(field, value)
-        if minutes <= 0:
-            raise ValidationError(field, "as a timedelta must be at least one minute")
-        return f"+{minutes}"
-    if isinstance(value, HourWindow):
-        return value.to_param()
-    if isinstance(value, int) and not isinstance(value, bool):
-        # 10 digits: an 11-character `0ts` that cannot be mistaken for DDMMYYhhmm.
-        check_int(field, value, 1_000_000_000, 9_999_999_999)
-        return f"0{value}"
-    if isinstance(value, str):
-        return _raw_time(field, value)
-    raise ValidationError(
-        field, "must be an aware datetime, a timedelta, an HourWindow, a Unix time or a string"
-    )
-
-
-_RAW_TIMES: tuple[tuple[re.Pattern[str], str | None], ...] = (
-    (re.compile(r"[0-9]{10}"), "%d%m%y%H%M"),
-    (re.compile(r"[0-9]{2}\.[0-9]{2}\.[0-9]{2} [0-9]{2}:[0-9]{2}"), "%d.%m.%y %H:%M"),
-    (re.compile(r"0|0[0-9]{10}|\+[1-9][0-9]{0,5}"), None),
-)
-
-
-def _raw_time(field: str, value: str) -> str:
-    """Accept an already formatted ``time`` string in one of the documented forms, checked."""
-    window = re.fullmatch(r"([0-9]{1,2})-([0-9]{1,2})", value)
-    if window:
-        start, end = int(window[1]), int(window[2])
-        if not 0 <= start < end <= 24:
-            raise ValidationError(field, "as h1-h2 must have 0 <= h1 < h2 <= 24")
-        return f"{start}-{end}"
-    for pattern, date_format in _RAW_TIMES:
-        if pattern.fullmatch(value):
-            if date_format:
-                try:
-                    datetime.strptime(value, date_format)
-                except ValueError:
-                    raise ValidationError(field, "is not a real date and time") from None
-            return value
-    raise ValidationError(
-        field, "as a string must be DDMMYYhhmm, DD.MM.YY hh:mm, h1-h2, 0<unix time>, +m or 0"
-    )
-
-
-def list_line(field: str, message: object, *, nl: bool, zoned: bool) -> str:
-    """One ``list`` line, ``[sender[,tz]|]phones:text``, from a `Message`.
-
-    ``zoned`` says whether the request's ``time`` is a wall-clock date, which a per-line
-    ``tz`` needs (SMSC's docs: it works only with ``DDMMYYhhmm`` or ``DD.MM.YY hh:mm``). With
-    ``nl`` (multi-line mode) a line must read as the start of a message however the server
-    tells them apart: without its own sender, a message goes to phone numbers and groups
-    only; and no line of its text or comment may read as the start of another.
-    """
-    if not isinstance(message, Message):
-        raise ValidationError(field, "must be a Message")
-    phones = encode_phones(f"{field}.phones", message.phones)
-    text = refuse_prefix(f"{field}.text", check_text(f"{field}.text", message.text, 1000))
-    with_comment(f"{field}.comment", text, message.comment)  # the comment's own checks
-    text = list_text(f"{field}.text", text, nl=nl)
-    if message.comment:
-        comment = list_text(f"{field}.comment", message.comment, nl=nl, continued=True)
-        separator = COMMENT_SEPARATOR if nl else COMMENT_SEPARATOR.replace("\n", "\\n")
-        text += separator + comment
-    head = ""
-    if message.sender is not None:
-        head = check_sender(f"{field}.sender", message.sender, in_list=True)
-    elif nl and not nl_record_head(phones):
-        raise ValidationError(
-            f"{field}.phones",
-            "in nl mode must be phone numbers or G<n> groups unless the message has its own "
-            "sender (the server could not tell its line from a continued text)",
-        )
-    if message.tz is not None:
-        if message.sender is None:
-            raise ValidationError(f"{field}.tz", "needs sender (the line is sender,tz|phones:text)")
-        if not zoned:
-            raise ValidationError(f"{field}.tz", "needs time as a wall-clock date")
-        head += f",{check_int(f'{field}.tz', message.tz, -15, 11)}"
-    return f"{head}|{phones}:{text}" if head else f"{phones}:{text}"

@@ -12,28 +12,20 @@ JSON answers, which the client asks for, always carry the timestamps.
 from __future__ import annotations
 
 import enum
-import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
 import attrs
 
-from .._errors import ValidationError
 from .._masking import mask_fields, mask_text, recipient_repr
-from .._wire.text import encode_phones
-from .message import check_int
 
 __all__ = [
-    "STATUS_PAIRS_PER_REQUEST",
     "Balance",
     "MessageStatus",
     "StatusCode",
     "StatusError",
-    "check_message_id",
-    "check_status_pairs",
-    "status_params",
 ]
 
 
@@ -209,63 +201,3 @@ class Balance:
 
 
 # ------------------------------------------------------------------------- request encoding
-
-_MESSAGE_ID = re.compile(r"[A-Za-z0-9._-]{1,40}")
-
-STATUS_PAIRS_PER_REQUEST = 100
-"""The most (id, recipient) pairs asked in one ``status.php`` request. SMSC states no limit;
-100 keeps each request and its answer small (a ``detail=2`` row holds ~20 fields)."""
-
-
-def check_message_id(field: str, value: object) -> str:
-    """A message id as sent: an int 1..2147483647, or 1..40 of ``[A-Za-z0-9._-]``."""
-    if isinstance(value, str):
-        if not _MESSAGE_ID.fullmatch(value):
-            raise ValidationError(field, "must be 1..40 characters of A-Z a-z 0-9 . _ -")
-        return value
-    return str(check_int(field, value, 1, 2_147_483_647))
-
-
-def check_status_pairs(pairs: Iterable[tuple[int | str, str]]) -> list[tuple[str, str]]:
-    """Check (message id, recipient) pairs and return them as sent.
-
-    Raises:
-        ValidationError: a pair is not an (id, recipient) tuple, or either part is bad.
-    """
-    if isinstance(pairs, (str, bytes)) or not isinstance(pairs, Iterable):
-        raise ValidationError("pairs", "must be an iterable of (id, phone) tuples")
-    checked = []
-    for number, pair in enumerate(pairs):
-        if not isinstance(pair, tuple) or len(pair) != 2:
-            raise ValidationError(f"pairs[{number}]", "must be an (id, phone) tuple")
-        message_id = check_message_id(f"pairs[{number}].id", pair[0])
-        checked.append((message_id, encode_phones(f"pairs[{number}].phone", [pair[1]])))
-    return checked
-
-
-def status_params(
-    pairs: Sequence[tuple[str, str]], *, detail: int, bot: bool, many: bool
-) -> dict[str, str]:
-    """The ``status.php`` fields for checked (id, recipient) pairs (see `check_status_pairs`).
-
-    With ``many`` the answer must be an array, so a single pair is sent in the trailing-comma
-    form (``id=1,&phone=7999…,``) the documentation gives for that purpose.
-
-    Raises:
-        ValidationError: a bad ``detail`` or ``bot``, or no pair at all.
-    """
-    check_int("detail", detail, 0, 2)
-    if not isinstance(bot, bool):
-        raise ValidationError("bot", "must be True or False")
-    if not pairs:
-        raise ValidationError("pairs", "must hold at least one (id, phone) pair")
-    tail = "," if many and len(pairs) == 1 else ""
-    params = {
-        "id": ",".join(i for i, _ in pairs) + tail,
-        "phone": ",".join(p for _, p in pairs) + tail,
-    }
-    if detail:
-        params["all"] = str(detail)
-    if bot:
-        params["bot"] = "1"
-    return params

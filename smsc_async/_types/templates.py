@@ -13,14 +13,10 @@ Decisions where SMSC's documentation is silent:
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from typing import Any, Generic, TypeVar
 
 import attrs
-
-from .._errors import ValidationError
-from .._wire.text import check_sender, check_text
-from .message import check_int
 
 __all__ = [
     "OperatorTemplateAddStatus",
@@ -29,9 +25,6 @@ __all__ = [
     "OperatorType",
     "Template",
     "TemplateFormat",
-    "op_template_params",
-    "template_fields",
-    "template_id",
 ]
 
 
@@ -173,81 +166,3 @@ class OperatorTemplateStatus(Generic[S]):
 
 
 # ------------------------------------------------------------------------- request encoding
-
-_NAME_LIMIT = 1000
-_TEXT_LIMIT = 100_000
-
-
-def _format(value: object) -> str:
-    try:
-        return TemplateFormat(value).value
-    except ValueError:
-        raise ValidationError("format", "must be a TemplateFormat") from None
-
-
-def _sender(value: object) -> str:
-    # An empty sender is how `update` clears it.
-    return "" if value == "" else check_sender("sender", value, in_list=False)
-
-
-def _flag(field: str, value: object) -> str:
-    if not isinstance(value, bool):
-        raise ValidationError(field, "must be True or False")
-    return "1" if value else "0"
-
-
-# keyword → (wire name, encoder); None values mean "not given".
-_TEMPLATE_FIELDS: Mapping[str, tuple[str, Any]] = {
-    "name": ("name", lambda v: check_text("name", v, _NAME_LIMIT, single_line=True)),
-    "message": ("msg", lambda v: check_text("message", v, _TEXT_LIMIT)),
-    "format": ("format", _format),
-    "sender": ("sender", _sender),
-    "auto_signature": ("fl[1]", lambda v: _flag("auto_signature", v)),
-}
-
-
-def template_fields(fields: Mapping[str, object]) -> dict[str, str]:
-    """The ``templates.php`` wire fields of the given template attributes (None = not given).
-
-    Raises:
-        ValidationError: an unknown attribute or a bad value.
-    """
-    params: dict[str, str] = {}
-    for key, value in fields.items():
-        entry = _TEMPLATE_FIELDS.get(key)
-        if entry is None:
-            raise ValidationError(key, "is not a template field")
-        if value is not None:
-            params[entry[0]] = entry[1](value)
-    return params
-
-
-def template_id(value: object) -> str:
-    """A template id as sent: a positive int."""
-    return str(check_int("id", value, 1, 2**63 - 1))
-
-
-def op_template_params(
-    sender: object, message: object, operators: Iterable[OperatorType | str] | None
-) -> dict[str, str]:
-    """The ``op_templates.php`` fields: sender, text, and one flag per chosen operator type.
-
-    Raises:
-        ValidationError: a bad sender or text, an unknown operator type, or none chosen.
-    """
-    params = {
-        "sender": check_sender("sender", sender, in_list=False),
-        "msg": check_text("message", message, _TEXT_LIMIT),
-    }
-    if operators is None:
-        return params
-    if isinstance(operators, (str, bytes)) or not isinstance(operators, Iterable):
-        raise ValidationError("operators", "must be an iterable of OperatorType")
-    for item in operators:
-        try:
-            params[OperatorType(item).value] = "1"
-        except ValueError:
-            raise ValidationError("operators", "must hold only OperatorType values") from None
-    if len(params) == 2:
-        raise ValidationError("operators", "must name at least one operator type")
-    return params

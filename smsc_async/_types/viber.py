@@ -31,7 +31,7 @@ from typing import Final
 import attrs
 
 from .._errors import ValidationError
-from .._wire.encode import check_url
+from .._wire.checks import check_url
 from .attachment import MIB, Attachment
 
 __all__ = [

@@ -13,29 +13,21 @@ was asked for).
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 from .._errors import ProtocolError, ValidationError
-from .._types.status import Balance
 from .answers import (
-    Converter,
-    convert_fields,
-    optional,
     parse_error,
     parse_json,
     parse_xml,
-    to_decimal,
     to_text,
-    xml_fields,
 )
 
 __all__ = [
     "decoded",
     "json_rows",
-    "parse_balance",
     "parse_ok",
-    "parse_raw",
     "raw_text",
     "text_lines",
     "xml_rows",
@@ -101,7 +93,7 @@ def text_lines(text: str) -> list[str]:
     return [line.rstrip("\r") for line in text.strip("\r\n").split("\n")] if text.strip() else []
 
 
-def _is_ok(text: str) -> bool:
+def is_ok(text: str) -> bool:
     return text.strip().upper() == "OK"
 
 
@@ -110,15 +102,15 @@ def _is_ok(text: str) -> bool:
 
 def _read_ok(fmt: int) -> Callable[[str], None]:
     def read(text: str) -> None:
-        if _is_ok(text):
+        if is_ok(text):
             return
         if fmt == 2:
             root = parse_xml(text)
-            if not len(root) and _is_ok(root.text or ""):
+            if not len(root) and is_ok(root.text or ""):
                 return
         elif fmt == 3:
             data = parse_json(text)
-            if isinstance(data, dict) and _is_ok(str(data.get("result", ""))):
+            if isinstance(data, dict) and is_ok(str(data.get("result", ""))):
                 return
         raise ProtocolError("not an OK answer")
 
@@ -138,55 +130,5 @@ def parse_ok(text: str, *, fmt: int, endpoint: str) -> None:
 
 # --------------------------------------------------------------------------- balance.php
 
-_BALANCE_FIELDS: Mapping[str, tuple[str, Converter]] = {
-    "balance": ("amount", to_decimal),
-    "currency": ("currency", optional(to_text)),
-    "credit": ("credit", optional(to_decimal)),
-}
-_BALANCE_TEXT = ("balance", "currency", "credit")  # fmt 0/1: "250.80[,RUR]"
-
-
-def _balance_fields(fmt: int, text: str) -> Mapping[str, object]:
-    if fmt in (0, 1):
-        values = [value.strip() for value in text_lines(text)[0].split(",")] if text.strip() else []
-        return dict(zip(_BALANCE_TEXT, values, strict=False))
-    if fmt == 2:
-        return xml_fields(parse_xml(text))
-    data = parse_json(text)
-    if not isinstance(data, dict):
-        raise ProtocolError("answer: expected a JSON object")
-    return data
-
-
-def parse_balance(text: str, *, fmt: int) -> Balance:
-    """Read a ``balance.php`` answer (with or without ``cur=1``).
-
-    Raises:
-        ApiError: an error answer (e.g. `DuplicateRequestError` past 10 requests a minute).
-        ProtocolError: no readable balance.
-    """
-
-    def read(text: str) -> Balance:
-        known, extra = convert_fields(
-            _balance_fields(fmt, text), _BALANCE_FIELDS, frozenset({"amount"})
-        )
-        return Balance(**known, extra=extra)
-
-    return decoded(text, fmt, "balance", read)
-
 
 # --------------------------------------------------------------------------- raw requests
-
-
-def parse_raw(text: str, *, endpoint: str) -> Any:
-    """Read a JSON (fmt=3) answer of any endpoint: the parsed value, ``{"result": "OK"}`` for
-    a bare ``OK``.
-
-    Raises:
-        ApiError: an error answer (meaning per ``endpoint``). ProtocolError: not JSON.
-    """
-
-    def read(text: str) -> Any:
-        return {"result": "OK"} if _is_ok(text) else parse_json(text)
-
-    return decoded(text, 3, endpoint, read)

@@ -24,9 +24,7 @@ Decisions:
 from __future__ import annotations
 
 from ..._errors import ValidationError
-from ..._types.message import check_int
-from ..._wire.encode import check_url
-from ..._wire.text import check_text
+from ..._wire.checks import check_int, check_text, check_url
 
 __all__ = ["BINARY_SMS_BYTES", "encode_binary", "udh_concat", "udh_ports", "wap_push_si"]
 

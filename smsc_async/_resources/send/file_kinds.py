@@ -33,8 +33,10 @@ from ..._types.attachment import MIB, Attachment
 from ..._types.ivr import IvrMenu
 from ..._types.message import CallParams, HourWindow, Translit, Voice
 from ..._types.viber import ViberButton, ViberMedia, compose_viber
-from ..._wire.encode import encode_send
-from ..._wire.text import CALL_COMMENT_RULE, COMMENT_SEPARATOR, EMAIL
+from ..._wire.checks import CALL_COMMENT_RULE, COMMENT_SEPARATOR, EMAIL
+from ..base import Area
+from .messages import send_once
+from .request import encode_send
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -211,20 +213,10 @@ def check_file_markers(field: str, text: str, count: int) -> None:
             raise ValidationError(field, f"has <file {int(number)}> but {attached}")
 
 
-class FileMessageKinds:
-    """Mixed into `smsc_async.AsyncClient`: MMS, e-mail, voice calls and Viber messages."""
+class FileMessageKinds(Area):
+    """Sends that may carry files: MMS, e-mail, voice calls and Viber messages."""
 
     __slots__ = ()
-
-    if TYPE_CHECKING:
-
-        async def _send(
-            self,
-            params: dict[str, str],
-            options: Mapping[str, object],
-            *,
-            files: Sequence[Attachment] = (),
-        ) -> SendResult: ...
 
     async def send_mms(
         self,
@@ -256,7 +248,7 @@ class FileMessageKinds:
         if isinstance(message, str):
             check_file_markers("message", message, len(checked))
         params = _encode(phones, message, options, "mms", subj=subject)
-        return await self._send(params, options, files=checked)
+        return await send_once(self._call, params, options, files=checked)
 
     async def send_email(
         self,
@@ -306,7 +298,7 @@ class FileMessageKinds:
                 message += _NO_UNSUB
         phones = _email_recipients(recipients)
         params = _encode(phones, message, options, "mail", subj=subject, sender=sender)
-        return await self._send(params, options, files=checked)
+        return await send_once(self._call, params, options, files=checked)
 
     async def call(
         self,
@@ -354,7 +346,7 @@ class FileMessageKinds:
                 rule = "must not hold \\n~~~\\n: SMSC reads what follows as the call's param"
                 raise ValidationError("message", rule + " (give param= instead)")
         params = _encode(phones, text, options, "call")
-        return await self._send(params, options, files=checked)
+        return await send_once(self._call, params, options, files=checked)
 
     async def send_viber(
         self,
@@ -393,4 +385,4 @@ class FileMessageKinds:
             message, picture=picture, video=video, document=document, button=button
         )
         params = _encode(phones, parts.text, options, "viber", fileurl=parts.fileurl)
-        return await self._send(params, options, files=parts.files)
+        return await send_once(self._call, params, options, files=parts.files)

@@ -28,10 +28,12 @@ from typing import TYPE_CHECKING
 import attrs
 
 from ..._errors import ValidationError
-from ..._wire.encode import SendOptions, check_url, encode_send
+from ..._wire.checks import check_text, check_url, encode_phones
 from ..._wire.prefix import refuse_prefix
-from ..._wire.text import check_text, encode_phones
+from ..base import Area
 from .binary import encode_binary
+from .messages import send_once
+from .request import SendOptions, encode_send
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -141,16 +143,10 @@ def _text(message: object) -> str:
     return refuse_prefix("message", check_text("message", message, 1000), explicit_ok=False)
 
 
-class MessageKinds:
-    """Mixed into `smsc_async.AsyncClient`; see the module docstring."""
+class MessageKinds(Area):
+    """Sends of the kinds without attachments (``client.send_flash`` …); see the module."""
 
     __slots__ = ()
-
-    if TYPE_CHECKING:
-
-        async def _send(
-            self, params: dict[str, str], options: Mapping[str, object]
-        ) -> SendResult: ...
 
     async def send_flash(
         self, phones: str | Iterable[str], message: str, **options: Unpack[SendOptions]
@@ -161,7 +157,7 @@ class MessageKinds:
         ``maxsms``, ``comment``. Errors as for `AsyncClient.send`.
         """
         params = encode_kind("send_flash", phones, _text(message), options)
-        return await self._send(params, options)
+        return await send_once(self._call, params, options)
 
     async def send_binary(
         self,
@@ -198,7 +194,7 @@ class MessageKinds:
         """
         mes = encode_binary(data, udh, pid, dcs)
         params = encode_kind("send_binary", phones, mes, options, flag_value="2")
-        return await self._send(params, options)
+        return await send_once(self._call, params, options)
 
     async def send_wap_push(
         self, phones: str | Iterable[str], url: str, title: str, **options: Unpack[SendOptions]
@@ -220,7 +216,7 @@ class MessageKinds:
         if len(url) + 1 + len(title) > 1000:
             raise ValidationError("title", "with the url must be at most 1000 characters")
         params = encode_kind("send_wap_push", phones, f"{url}\n{title}", options)
-        return await self._send(params, options)
+        return await send_once(self._call, params, options)
 
     async def send_hlr(
         self, phones: str | Iterable[str], **options: Unpack[SendOptions]
@@ -232,7 +228,7 @@ class MessageKinds:
         Options: the every-send ones.
         """
         params = encode_kind("send_hlr", phones, None, options)
-        return await self._send(params, options)
+        return await send_once(self._call, params, options)
 
     async def send_ping(
         self, phones: str | Iterable[str], **options: Unpack[SendOptions]
@@ -241,7 +237,7 @@ class MessageKinds:
         whether the number is reachable now. Options: every-send ones, ``sender``, ``valid``.
         """
         params = encode_kind("send_ping", phones, None, options)
-        return await self._send(params, options)
+        return await send_once(self._call, params, options)
 
     async def send_soc(
         self, phones: str | Iterable[str], message: str, **options: Unpack[SendOptions]
@@ -251,7 +247,7 @@ class MessageKinds:
         Options: every-send ones, ``sender``, ``tinyurl``, ``comment``.
         """
         params = encode_kind("send_soc", phones, _text(message), options)
-        return await self._send(params, options)
+        return await send_once(self._call, params, options)
 
     async def send_whatsapp(
         self, phones: str | Iterable[str], message: str, **options: Unpack[SendOptions]
@@ -261,7 +257,7 @@ class MessageKinds:
         Options: every-send ones, ``sender``, ``tinyurl``, ``comment``.
         """
         params = encode_kind("send_whatsapp", phones, _text(message), options)
-        return await self._send(params, options)
+        return await send_once(self._call, params, options)
 
     async def send_telegram_code(
         self, phones: str | Iterable[str], code: str, **options: Unpack[SendOptions]
@@ -279,7 +275,7 @@ class MessageKinds:
         if not _TG_CODE.fullmatch(code):
             raise ValidationError("code", "must be 4..8 ASCII digits 0-9, nothing else")
         params = encode_kind("send_telegram_code", phones, code, options)
-        return await self._send(params, options)
+        return await send_once(self._call, params, options)
 
     async def send_telegram_bot(
         self,
@@ -312,4 +308,4 @@ class MessageKinds:
             field="recipients",
             flag_value=bot,
         )
-        return await self._send(params, options)
+        return await send_once(self._call, params, options)

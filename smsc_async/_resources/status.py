@@ -1,9 +1,8 @@
-"""Decoder of ``status.php`` answers in all four formats.
+"""``status.php``: `StatusArea` (``client.status``), its request fields and its answers.
 
-Pure functions. The answer is read into one raw mapping per message, by the server's field
-names, and one table turns each into a `MessageStatus`.
-
-Shapes (where the sources are thin, these are the decisions):
+The answer is read into one raw mapping per message, by the server's field names, and one
+table turns each into a `MessageStatus`. Shapes (where the sources are thin, these are the
+decisions):
 
 * fmt 3: an object for one message, an array for several (either is accepted for both).
 * fmt 2: ``<result>…</result>`` for one message, ``<list><result>…</result>…</list>`` for several.
@@ -22,12 +21,13 @@ Shapes (where the sources are thin, these are the decisions):
 
 from __future__ import annotations
 
+import builtins
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from .._errors import ProtocolError
+from .._errors import ProtocolError, ValidationError
 from .._types.status import MessageStatus, StatusCode, StatusError
 from .._wire.answers import (
     Converter,
@@ -42,12 +42,78 @@ from .._wire.answers import (
     to_text,
     xml_fields,
 )
-from .._wire.records import decoded, raw_text, xml_rows
+from .._wire.checks import check_int, encode_phones
+from .._wire.records import decoded, parse_ok, raw_text, xml_rows
+from .base import Area
 
-__all__ = ["MOSCOW", "parse_status", "to_datetime", "to_timestamp"]
+__all__ = ["StatusArea", "check_status_pairs", "parse_status", "status_params"]
+
+
+_MESSAGE_ID = re.compile(r"[A-Za-z0-9._-]{1,40}")
+
+
+STATUS_PAIRS_PER_REQUEST = 100
+"""The most (id, recipient) pairs asked in one ``status.php`` request. SMSC states no limit;
+100 keeps each request and its answer small (a ``detail=2`` row holds ~20 fields)."""
+
+
+def check_message_id(field: str, value: object) -> str:
+    """A message id as sent: an int 1..2147483647, or 1..40 of ``[A-Za-z0-9._-]``."""
+    if isinstance(value, str):
+        if not _MESSAGE_ID.fullmatch(value):
+            raise ValidationError(field, "must be 1..40 characters of A-Z a-z 0-9 . _ -")
+        return value
+    return str(check_int(field, value, 1, 2_147_483_647))
+
+
+def check_status_pairs(pairs: Iterable[tuple[int | str, str]]) -> list[tuple[str, str]]:
+    """Check (message id, recipient) pairs and return them as sent.
+
+    Raises:
+        ValidationError: a pair is not an (id, recipient) tuple, or either part is bad.
+    """
+    if isinstance(pairs, (str, bytes)) or not isinstance(pairs, Iterable):
+        raise ValidationError("pairs", "must be an iterable of (id, phone) tuples")
+    checked = []
+    for number, pair in enumerate(pairs):
+        if not isinstance(pair, tuple) or len(pair) != 2:
+            raise ValidationError(f"pairs[{number}]", "must be an (id, phone) tuple")
+        message_id = check_message_id(f"pairs[{number}].id", pair[0])
+        checked.append((message_id, encode_phones(f"pairs[{number}].phone", [pair[1]])))
+    return checked
+
+
+def status_params(
+    pairs: Sequence[tuple[str, str]], *, detail: int, bot: bool, many: bool
+) -> dict[str, str]:
+    """The ``status.php`` fields for checked (id, recipient) pairs (see `check_status_pairs`).
+
+    With ``many`` the answer must be an array, so a single pair is sent in the trailing-comma
+    form (``id=1,&phone=7999…,``) the documentation gives for that purpose.
+
+    Raises:
+        ValidationError: a bad ``detail`` or ``bot``, or no pair at all.
+    """
+    check_int("detail", detail, 0, 2)
+    if not isinstance(bot, bool):
+        raise ValidationError("bot", "must be True or False")
+    if not pairs:
+        raise ValidationError("pairs", "must hold at least one (id, phone) pair")
+    tail = "," if many and len(pairs) == 1 else ""
+    params = {
+        "id": ",".join(i for i, _ in pairs) + tail,
+        "phone": ",".join(p for _, p in pairs) + tail,
+    }
+    if detail:
+        params["all"] = str(detail)
+    if bot:
+        params["bot"] = "1"
+    return params
+
 
 MOSCOW = timezone(timedelta(hours=3), "MSK")
 """The zone the text dates are read in (SMSC's default account zone; no DST since 2014)."""
+
 
 _DATE = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4}) (\d{1,2}):(\d{2})(?::(\d{2}))?")
 
@@ -111,19 +177,31 @@ _FIELDS: Mapping[str, tuple[str, Converter]] = {
     "type": ("type", optional(_type)),
     "sms_cnt": ("parts", optional(to_count)),
 }
+
+
 # The timestamp wins over the text date it accompanies.
 _TIMES = (
     ("last_time", "last_timestamp", "last_date"),
     ("send_time", "send_timestamp", "send_date"),
 )
 
+
 # fmt 0 names that differ from the JSON ones.
 _TEXT_NAMES = {"check_time": "last_date", "send_time": "send_date"}
+
+
 _TEXT_PAIR = re.compile(r"(?:^|, )([A-Za-z_]+) = ")
 
+
 _HLR = ("imsi", "msc", "mcc", "mnc", "cn", "net", "rcn", "rnet")
+
+
 _CSV_BASE = ("status", "last_timestamp", "err")
+
+
 _CSV_DETAIL = ("send_timestamp", "phone", "cost", "sender_id", "status_name")
+
+
 _CSV_COUNTRY = ("country", "operator", "region")
 
 
@@ -258,3 +336,77 @@ def parse_status(
         ]
 
     return decoded(text, fmt, "status", read)
+
+
+class StatusArea(Area):
+    """``client.status``: message statuses (``status.php``). Call it for one message."""
+
+    __slots__ = ()
+
+    async def __call__(
+        self, id: int | str, phone: str, *, detail: int = 0, bot: bool = False
+    ) -> MessageStatus:
+        """The status of message ``id`` to ``phone``.
+
+        Args:
+            id: the message id (yours, or the one the server gave).
+            phone: the recipient: a number, an e-mail address, or ``@nick``/``#id`` with ``bot``.
+            detail: 0 status only; 1 also send time, cost, sender and text; 2 also country,
+                operator and region (the server's ``all``).
+            bot: the message went through a Telegram bot (``bot=1``).
+
+        Returns:
+            The status; an unknown message is `StatusCode.NOT_FOUND`, not an error.
+
+        Raises:
+            ValidationError: a bad id, recipient or option. ApiError, TransportError,
+            ProtocolError: as for every call.
+        """
+        pairs = check_status_pairs([(id, phone)])
+        params = status_params(pairs, detail=detail, bot=bot, many=False)
+        text = await self._call("status", params, idempotent=True, message_id=id)
+        rows = parse_status(text, fmt=3, pairs=pairs, detail=detail, many=False)
+        if len(rows) != 1:
+            raise ProtocolError("expected the status of one message", endpoint="status")
+        return rows[0]
+
+    async def many(
+        self, pairs: Iterable[tuple[int | str, str]], *, detail: int = 0, bot: bool = False
+    ) -> builtins.list[MessageStatus]:
+        """The statuses of several messages (reads, retried when safe).
+
+        A long list is asked in consecutive requests of at most 100 pairs each, one after
+        the other (so it holds one of the client's slots at a time).
+
+        Args:
+            pairs: (message id, recipient) pairs; none gives ``[]`` without a request.
+            detail, bot: as for calling ``client.status`` itself.
+
+        Returns:
+            One `MessageStatus` per row of the answers, request by request in the order the
+            pairs were given (within one request, in the server's order), each naming its
+            id and recipient.
+
+        Raises:
+            As for calling ``client.status`` itself; every pair is checked before the first
+            request, and an error in any request ends the call (rows already read are lost).
+        """
+        checked = check_status_pairs(pairs)
+        rows: builtins.list[MessageStatus] = []
+        for start in range(0, len(checked), STATUS_PAIRS_PER_REQUEST):
+            chunk = checked[start : start + STATUS_PAIRS_PER_REQUEST]
+            params = status_params(chunk, detail=detail, bot=bot, many=True)
+            text = await self._call("status", params, idempotent=True)
+            rows += parse_status(text, fmt=3, pairs=chunk, detail=detail, many=True)
+        return rows
+
+    async def delete(self, id: int | str, phone: str) -> None:
+        """Delete the record of message ``id`` to ``phone`` (``del=1``).
+
+        Raises:
+            SaveFailedError: error 5, the record could not be deleted (e.g. there is none).
+        """
+        params = status_params(check_status_pairs([(id, phone)]), detail=0, bot=False, many=False)
+        params["del"] = "1"
+        text = await self._call("status", params, idempotent=False, message_id=id)
+        parse_ok(text, fmt=3, endpoint="status")

@@ -1,4 +1,4 @@
-"""Checks of message texts, senders and recipients, shared by every kind of send.
+"""Checks of the values every area sends: texts, senders, recipients, integers, URLs.
 
 Pure functions, no I/O. Every failure is a `ValidationError` naming the field and the rule,
 never the value (it could be message content or a phone number).
@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from urllib.parse import urlsplit
 
 from .._errors import ValidationError
 from .prefix import is_call_text
@@ -16,8 +17,10 @@ __all__ = [
     "CALL_COMMENT_RULE",
     "COMMENT_SEPARATOR",
     "EMAIL",
+    "check_int",
     "check_sender",
     "check_text",
+    "check_url",
     "encode_phones",
     "is_plain_phone",
     "is_plain_text",
@@ -25,8 +28,7 @@ __all__ = [
     "nl_record_head",
     "with_comment",
 ]
-# Used by the encoder (`smsc_async._wire.encode`); they live here, beside `Message`, because they
-# define what a valid message is. No rule text ever includes the value it rejects.
+# No rule text ever includes the value it rejects.
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 # What no message text may hold: C0 controls but tab and line breaks, DEL, C1 controls.
@@ -37,6 +39,7 @@ _PHONE_FORMATTING = re.compile(r"[ ()-]")
 _PHONE_DIGITS = re.compile(r"\+?[0-9]{3,20}")
 _GROUP = re.compile(r"[Gg][0-9]{1,10}")
 EMAIL = re.compile(r"[^\s@,;:|<>()\[\]\\\"]+@[^\s@,;:|<>()\[\]\\\"]+\.[^\s@,;:|<>()\[\]\\\".]+")
+_CONTROL_OR_SPACE = re.compile(r"[\x00-\x20\x7f-\x9f]")
 _TELEGRAM = re.compile(r"@[A-Za-z0-9_]{1,64}|#[0-9]{1,20}")
 _SENDER_DIGITS = re.compile(r"\+?[0-9]{1,15}")
 _SENDER_NAME = re.compile(r"[\x20-\x7e]{1,11}")  # Latin letters, digits, space, ASCII symbols
@@ -239,3 +242,29 @@ def list_text(field: str, text: str, *, nl: bool, continued: bool = False) -> st
             field, "holds a backslash before n or a line break; use nl=True or a single send"
         )
     return text.replace("\n", "\\n")
+
+
+def check_int(field: str, value: object, low: int, high: int) -> int:
+    """Return ``value`` if it is an ``int`` (not a ``bool``) in ``low..high``, else raise."""
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise ValidationError(field, f"must be an integer from {low} to {high}")
+    if not low <= value <= high:
+        raise ValidationError(field, f"must be from {low} to {high}")
+    return value
+
+
+def check_url(field: str, value: object, forbidden: str = "") -> str:
+    """An absolute http(s) URL of at most 2048 characters without spaces or ``forbidden``."""
+    rule = "must be an absolute http(s) URL without spaces, at most 2048 characters"
+    if not isinstance(value, str) or len(value) > 2048 or _CONTROL_OR_SPACE.search(value):
+        raise ValidationError(field, rule)
+    try:
+        parts = urlsplit(value)
+        ok = parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
+    except ValueError:
+        ok = False
+    if not ok:
+        raise ValidationError(field, rule)
+    if any(char in value for char in forbidden):
+        raise ValidationError(field, f"must not contain any of {' '.join(forbidden)}")
+    return value

@@ -1,4 +1,4 @@
-"""The request encoder of ``send.php``: typed arguments → validated form fields → body bytes.
+"""The request mapping of ``send.php``: typed arguments → validated form fields.
 
 Pure functions, no I/O. Everything is checked before a request exists, and every failure is a
 `ValidationError` naming the field and the rule, never echoing a text or a phone number.
@@ -19,43 +19,44 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from functools import partial
 from typing import TypedDict
-from urllib.parse import urlsplit
 
-from .._errors import ValidationError
-from .._types.message import (
-    CallParams,
-    HourWindow,
-    Message,
-    Translit,
-    Voice,
-    check_int,
-    encode_time,
-    list_line,
-    whole_minutes,
-)
-from .prefix import refuse_prefix
-from .text import (
+from ..._errors import ValidationError
+from ..._types.message import CallParams, HourWindow, Message, Translit, Voice
+from ..._wire.checks import (
     check_sender,
     check_text,
+    check_url,
     encode_phones,
     is_plain_phone,
     is_plain_text,
     with_comment,
 )
+from ..._wire.prefix import refuse_prefix
+from .fields import (
+    Encoder,
+    encode_flag,
+    encode_freq,
+    encode_id,
+    encode_imgcode,
+    encode_param,
+    encode_period,
+    encode_pp,
+    encode_time,
+    encode_translit,
+    encode_userip,
+    encode_valid,
+    encode_voice,
+    encode_voice_language,
+    int_range,
+    list_line,
+)
 
-__all__ = [
-    "SendOptions",
-    "check_url",
-    "encode_list_options",
-    "encode_send",
-    "encode_send_list",
-    "form_body",
-]
+__all__ = ["SendOptions", "encode_list_options", "encode_send", "encode_send_list"]
 
 
 class SendOptions(TypedDict, total=False):
@@ -90,170 +91,32 @@ class SendOptions(TypedDict, total=False):
     comment: str  # single sends only: appended as "\n~~~\n<comment>"
 
 
-# ------------------------------------------------------------------ one encoder per option
-# Each takes (field, value) and returns the wire value, or None to leave the field out.
-
-_Encoder = Callable[[str, object], "str | None"]
-
-_ID = re.compile(r"[A-Za-z0-9._-]{1,40}")
-_LANGUAGE = re.compile(r"[a-z]{2}")
-_DIGITS = re.compile(r"[0-9]{1,20}")
-_HHMM = re.compile(r"([0-9]{2}):([0-9]{2})")
-_CONTROL_OR_SPACE = re.compile(r"[\x00-\x20\x7f-\x9f]")
-
-
-def _int_range(low: int, high: int) -> _Encoder:
-    return lambda field, value: str(check_int(field, value, low, high))
-
-
-def _flag(field: str, value: object) -> str | None:
-    if not isinstance(value, bool):
-        raise ValidationError(field, "must be True or False")
-    return "1" if value else None
-
-
-def _id(field: str, value: object) -> str:
-    if isinstance(value, str):
-        if not _ID.fullmatch(value):
-            raise ValidationError(field, "must be 1..40 characters of A-Z a-z 0-9 . _ -")
-        return value
-    if isinstance(value, int) and not isinstance(value, bool):
-        return str(check_int(field, value, 1, 2_147_483_647))
-    raise ValidationError(field, "must be an integer 1..2147483647 or a string")
-
-
-def _translit(field: str, value: object) -> str | None:
-    if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= 2:
-        raise ValidationError(field, "must be a Translit (0, 1 or 2)")
-    return str(int(value)) if value else None
-
-
-def _period(field: str, value: object) -> str:
-    if isinstance(value, timedelta):
-        hours = Decimal(value // timedelta(microseconds=1)) / 3_600_000_000
-        hours = hours.quantize(Decimal("0.001"))
-    elif isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
-        try:
-            hours = Decimal(str(value))
-        except InvalidOperation:
-            raise ValidationError(field, "must be a number of hours") from None
-    else:
-        raise ValidationError(field, "must be a number of hours or a timedelta")
-    if not hours.is_finite() or not Decimal("0.1") <= hours <= 720:
-        raise ValidationError(field, "must be from 0.1 to 720 hours")
-    return format(hours.normalize(), "f")
-
-
-def _freq(field: str, value: object) -> str:
-    if isinstance(value, timedelta):
-        value = whole_minutes(field, value)
-    return str(check_int(field, value, 1, 1440))
-
-
-def _valid(field: str, value: object) -> str:
-    if isinstance(value, int) and not isinstance(value, bool):
-        return str(check_int(field, value, 1, 24))
-    if isinstance(value, str):
-        parts = _HHMM.fullmatch(value)
-        if not parts or int(parts[2]) > 59:
-            raise ValidationError(field, "as a string must be hh:mm")
-        minutes = int(parts[1]) * 60 + int(parts[2])
-    elif isinstance(value, timedelta):
-        minutes = whole_minutes(field, value)
-    else:
-        raise ValidationError(field, "must be whole hours (int), a timedelta or an hh:mm string")
-    if not 1 <= minutes <= 24 * 60:
-        raise ValidationError(field, "must be from 00:01 to 24:00")
-    return f"{minutes // 60:02d}:{minutes % 60:02d}"
-
-
-def _imgcode(field: str, value: object) -> str:
-    if not isinstance(value, str) or not value.isalnum() or len(value) > 32:
-        raise ValidationError(field, "must be 1..32 letters or digits")
-    return value
-
-
-def _userip(field: str, value: object) -> str:
-    if isinstance(value, (ipaddress.IPv4Address, ipaddress.IPv6Address)):
-        return str(value)
-    if isinstance(value, str):
-        try:
-            return str(ipaddress.ip_address(value))
-        except ValueError:
-            pass
-    raise ValidationError(field, "must be an IPv4 or IPv6 address")
-
-
-def _pp(field: str, value: object) -> str:
-    if isinstance(value, int) and not isinstance(value, bool):
-        return str(check_int(field, value, 1, 10**20 - 1))
-    if isinstance(value, str) and _DIGITS.fullmatch(value):
-        return value
-    raise ValidationError(field, "must be a partner id: a positive integer or 1..20 digits")
-
-
-def _param(field: str, value: object) -> str:
-    if not isinstance(value, CallParams):
-        raise ValidationError(field, "must be a CallParams")
-    return value.to_param()
-
-
-def _voice(field: str, value: object) -> str:
-    try:
-        return Voice(value).value
-    except ValueError:
-        raise ValidationError(field, "must be a Voice (m, m2, m3, m4, w, w2, w3, w4)") from None
-
-
-def _voice_language(field: str, value: object) -> str:
-    if not isinstance(value, str) or not _LANGUAGE.fullmatch(value):
-        raise ValidationError(field, "must be two lowercase ASCII letters, e.g. 'en'")
-    return value
-
-
-def check_url(field: str, value: object, forbidden: str = "") -> str:
-    """An absolute http(s) URL of at most 2048 characters without spaces or ``forbidden``."""
-    rule = "must be an absolute http(s) URL without spaces, at most 2048 characters"
-    if not isinstance(value, str) or len(value) > 2048 or _CONTROL_OR_SPACE.search(value):
-        raise ValidationError(field, rule)
-    try:
-        parts = urlsplit(value)
-        ok = parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
-    except ValueError:
-        ok = False
-    if not ok:
-        raise ValidationError(field, rule)
-    if any(char in value for char in forbidden):
-        raise ValidationError(field, f"must not contain any of {' '.join(forbidden)}")
-    return value
-
-
 # Option name → (wire name, encoder). `voice_language` has no field of its own: it is
 # appended to `voice`. `comment` and `nl` are handled by the send they belong to.
-_OPTIONS: dict[str, tuple[str, _Encoder]] = {
-    "id": ("id", _id),
+_OPTIONS: dict[str, tuple[str, Encoder]] = {
+    "id": ("id", encode_id),
     "sender": ("sender", partial(check_sender, in_list=False)),
-    "translit": ("translit", _translit),
-    "tinyurl": ("tinyurl", _flag),
+    "translit": ("translit", encode_translit),
+    "tinyurl": ("tinyurl", encode_flag),
     "time": ("time", encode_time),
-    "tz": ("tz", _int_range(-15, 11)),  # UTC-12..UTC+14; whole hours
-    "period": ("period", _period),
-    "freq": ("freq", _freq),
-    "flash": ("flash", _flag),
-    "valid": ("valid", _valid),
-    "maxsms": ("maxsms", _int_range(1, 1000)),
-    "imgcode": ("imgcode", _imgcode),
-    "userip": ("userip", _userip),
-    "err": ("err", _flag),
-    "op": ("op", _flag),
-    "pp": ("pp", _pp),
-    "param": ("param", _param),
-    "voice": ("voice", _voice),
-    "voice_language": ("", _voice_language),
+    "tz": ("tz", int_range(-15, 11)),  # UTC-12..UTC+14; whole hours
+    "period": ("period", encode_period),
+    "freq": ("freq", encode_freq),
+    "flash": ("flash", encode_flag),
+    "valid": ("valid", encode_valid),
+    "maxsms": ("maxsms", int_range(1, 1000)),
+    "imgcode": ("imgcode", encode_imgcode),
+    "userip": ("userip", encode_userip),
+    "err": ("err", encode_flag),
+    "op": ("op", encode_flag),
+    "pp": ("pp", encode_pp),
+    "param": ("param", encode_param),
+    "voice": ("voice", encode_voice),
+    "voice_language": ("", encode_voice_language),
     "subj": ("subj", partial(check_text, max_length=255, single_line=True)),
     "fileurl": ("fileurl", check_url),
-    "smsreq": ("smsreq", _int_range(10, 999)),
-    "nl": ("nl", _flag),
+    "smsreq": ("smsreq", int_range(10, 999)),
+    "nl": ("nl", encode_flag),
 }
 
 # (option, option it needs): the server ignores the first without the second.
@@ -398,70 +261,3 @@ def encode_send_list(messages: Iterable[Message], options: Mapping[str, object])
     if not lines:
         raise ValidationError("messages", "must not be empty")
     return {"list": "\n".join(lines), **params}
-
-
-# ------------------------------------------------------------------------------ form body
-
-_UNRESERVED = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.!~*'()")
-_TABLE_LIMIT = 8192
-
-
-class _PercentTable(dict[int, str]):
-    """Code point → its encodeURIComponent form, for `str.translate`; filled on first use.
-
-    `str.translate` looks every character up in C, so a text costs one dict hit per character
-    instead of a Python step per UTF-8 byte (as `urllib.parse.quote` takes). The cache stops
-    growing at `_TABLE_LIMIT` entries, so hostile input cannot make it grow without bound.
-    """
-
-    def __missing__(self, code: int) -> str:
-        char = chr(code)
-        encoded = (
-            char
-            if char in _UNRESERVED
-            else "".join(f"%{byte:02X}" for byte in char.encode("utf-8"))
-        )
-        if len(self) < _TABLE_LIMIT:
-            self[code] = encoded
-        return encoded
-
-
-_PERCENT = _PercentTable()
-# The same mapping for the ASCII range as a plain dict, complete from the start: `str.translate`
-# is a third faster on it than on the dict subclass. Only for text that `isascii()`.
-_PERCENT_ASCII = {code: _PERCENT[code] for code in range(128)}
-# Encoded keys with their "=": a handful of field names, repeated in every request.
-_KEYS: dict[str, str] = {}
-
-
-def _key(key: str) -> str:
-    encoded = key.translate(_PERCENT) + "="
-    if len(_KEYS) < 64:
-        _KEYS[key] = encoded
-    return encoded
-
-
-def form_body(params: Mapping[str, str]) -> bytes:
-    """Encode fields as ``application/x-www-form-urlencoded`` UTF-8, like encodeURIComponent.
-
-    Only ``A-Z a-z 0-9 - _ . ! ~ * ' ( )`` stay as they are; everything else is
-    percent-encoded from its UTF-8 bytes (space → ``%20``, ``+`` → ``%2B``, newline →
-    ``%0A``), so the server never has to guess what a ``+`` meant.
-
-    Raises:
-        UnicodeEncodeError: a key or value holds a lone surrogate (the encoders reject those).
-    """
-    keys = _KEYS
-    return "&".join(
-        [
-            (keys.get(key) or _key(key))
-            + (
-                value.translate(_PERCENT)
-                if not value.isascii()
-                else value  # digits and letters stay as they are
-                if value.isalnum()
-                else value.translate(_PERCENT_ASCII)
-            )
-            for key, value in params.items()
-        ]
-    ).encode("ascii")
