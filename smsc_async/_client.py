@@ -27,7 +27,7 @@ from ._resources.send.answer import parse_send
 from ._resources.send.file_kinds import FileMessageKinds
 from ._resources.send.kinds import MessageKinds
 from ._transports.base import Timeouts, deadline_transport
-from ._transports.default import coerce_transport
+from ._transports.choose import coerce_transport
 from ._types.attachment import Attachment
 from ._types.message import Message
 from ._types.results import CostResult, SendResult
@@ -37,7 +37,7 @@ if TYPE_CHECKING:
     from anyio.abc import AsyncBackend
     from typing_extensions import Self, Unpack
 
-    from ._transports.default import TransportLike
+    from ._transports.choose import TransportLike
     from ._wire.encode import SendOptions
 
 __all__ = ["DEFAULT_IP_BLOCK_COOLOFF", "MAX_CONCURRENCY", "AsyncClient"]

@@ -51,7 +51,8 @@ from .base import (
     RequestNotSent,
     Timeouts,
 )
-from .default import (
+from .proxy import Route, environment_proxies, route_to
+from .shared import (
     KEEPALIVE_EXPIRY,
     MAX_RESPONSE_BYTES,
     NO_FAILURES,
@@ -61,7 +62,6 @@ from .default import (
     too_large,
     watched,
 )
-from .proxy import Route, environment_proxies, route_to
 
 if TYPE_CHECKING:
     import aiohttp
