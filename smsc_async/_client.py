@@ -35,13 +35,13 @@ from ._resources.send.messages import Messages
 from ._resources.status import StatusArea
 from ._resources.templates import TemplatesArea
 from ._transports.base import Timeouts
-from ._transports.default import coerce_transport
+from ._transports.choose import coerce_transport
 from ._wire.form import form_body
 
 if TYPE_CHECKING:
     from typing_extensions import Self
 
-    from ._transports.default import TransportLike
+    from ._transports.choose import TransportLike
 
 __all__ = ["DEFAULT_IP_BLOCK_COOLOFF", "MAX_CONCURRENCY", "AsyncClient"]
 

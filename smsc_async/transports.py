@@ -20,6 +20,7 @@ as the client's ``transport=``. Both take the same settings and behave alike:
 from __future__ import annotations
 
 from ._transports.aiohttp import AiohttpTransport
-from ._transports.default import MAX_RESPONSE_BYTES, HttpxTransport
+from ._transports.default import HttpxTransport
+from ._transports.shared import MAX_RESPONSE_BYTES
 
 __all__ = ["MAX_RESPONSE_BYTES", "AiohttpTransport", "HttpxTransport"]

@@ -29,7 +29,8 @@ from smsc_async._transports.base import (
     Timeouts,
     Transport,
 )
-from smsc_async._transports.default import coerce_transport, failure_text
+from smsc_async._transports.choose import coerce_transport
+from smsc_async._transports.shared import failure_text
 from smsc_async.transports import AiohttpTransport, HttpxTransport
 
 pytestmark = pytest.mark.anyio

@@ -13,12 +13,10 @@ PUT, DELETE; RFC 9112 §9.3.1.1). A POST is never resent: the error reaches us a
 `ExchangeFailed`. To make that race rare, idle connections are dropped after
 `KEEPALIVE_EXPIRY` seconds (below common 5 s server idle timeouts), as for httpx2.
 
-The call deadline: this transport enforces it itself (``enforces_deadline``). A timer per
-request — aiohttp's ``ClientTimeout.total``, ``asyncio.timeout`` or an anyio cancel scope —
-costs a timer handle and several task look-ups per request (about 5 µs of aiohttp's own
-~105 µs, measured), so the first attempt of every call is watched by a `_Watchdog` instead:
-one event-loop timer for all exchanges in flight. Other deadlines (a retry's remaining time)
-and Python 3.10 (no ``Task.uncancel``) use ``ClientTimeout.total``.
+The call deadline: this transport enforces it itself (``enforces_deadline``). The first
+attempt of every call is watched by a `Watchdog` (one event-loop timer for all exchanges in
+flight; see its module for why); other deadlines (a retry's remaining time) and Python 3.10
+(no ``Task.uncancel``) use aiohttp's ``ClientTimeout.total``.
 
 Proxies behave as on the httpx2 transport: an explicit ``proxy=`` carries every request;
 without one, ``HTTP_PROXY``/``HTTPS_PROXY``/``ALL_PROXY`` and ``NO_PROXY`` are read from the
@@ -51,7 +49,8 @@ from .base import (
     RequestNotSent,
     Timeouts,
 )
-from .default import (
+from .proxy import Route, environment_proxies, route_to
+from .shared import (
     KEEPALIVE_EXPIRY,
     MAX_RESPONSE_BYTES,
     NO_FAILURES,
@@ -61,7 +60,7 @@ from .default import (
     too_large,
     watched,
 )
-from .proxy import Route, environment_proxies, route_to
+from .watchdog import Watchdog
 
 if TYPE_CHECKING:
     import aiohttp
@@ -81,78 +80,6 @@ def _import_aiohttp() -> ModuleType:
             name="aiohttp",
         ) from exc
     return aiohttp
-
-
-class _Guard:
-    """One exchange the `_Watchdog` watches: its task and when its time is up."""
-
-    __slots__ = ("cancelling", "fired", "task", "when")
-
-    def __init__(self, task: asyncio.Task[Any], when: float) -> None:
-        self.task = task
-        self.when = when
-        self.fired = False
-        # The task's pending cancellations before ours, as `asyncio.timeout` keeps them.
-        self.cancelling = 0
-        if sys.version_info >= (3, 11):
-            self.cancelling = task.cancelling()
-
-    def took_back(self) -> bool:
-        """After a CancelledError: whether it was only this guard's (then it is undone)."""
-        if sys.version_info >= (3, 11):
-            return self.fired and self.task.uncancel() <= self.cancelling
-        return False  # pragma: no cover  # no watchdog before 3.11
-
-
-class _Watchdog:
-    """Cancels the tasks of exchanges that outlive their budget, with one loop timer for all.
-
-    Every exchange it watches has the same budget (the first one it saw: the client's whole
-    `Timeouts.deadline`), so deadlines grow in the order exchanges start, and the first live
-    entry of the insertion-ordered dict is the earliest. The timer is armed no later than that
-    deadline; when it fires it cancels every task whose time is up (as ``asyncio.timeout``
-    does: the task's own code turns the cancellation into a timeout) and re-arms for the
-    next. A finished exchange just leaves the dict, so nothing grows with the request count.
-    """
-
-    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
-        self._loop = loop
-        self._budget: float | None = None
-        self._guards: dict[_Guard, None] = {}
-        self._timer: asyncio.TimerHandle | None = None
-
-    def watch(self, budget: float) -> _Guard | None:
-        """Watch the current task for ``budget`` seconds; None for another budget."""
-        if self._budget is None:
-            self._budget = budget
-        elif budget != self._budget:
-            return None
-        task = asyncio.current_task(self._loop)
-        if task is None:  # pragma: no cover  # a request always runs in a task
-            return None
-        guard = _Guard(task, self._loop.time() + budget)
-        self._guards[guard] = None
-        if self._timer is None:
-            self._timer = self._loop.call_at(guard.when, self._fire)
-        return guard
-
-    def release(self, guard: _Guard) -> None:
-        """The exchange is over: stop watching it."""
-        self._guards.pop(guard, None)
-
-    def _fire(self) -> None:
-        self._timer = None
-        now = self._loop.time()
-        expired = []
-        for guard in self._guards:
-            if guard.when > now:
-                self._timer = self._loop.call_at(guard.when, self._fire)
-                break
-            expired.append(guard)
-        for guard in expired:
-            del self._guards[guard]
-            guard.fired = True
-            guard.task.cancel()
 
 
 class AiohttpTransport:
@@ -212,7 +139,7 @@ class AiohttpTransport:
         self._timeouts: dict[Timeouts, aiohttp.ClientTimeout] = {}
         # The last timeout without a total, found by identity (hashing Timeouts costs more).
         self._last: tuple[Timeouts, aiohttp.ClientTimeout] | None = None
-        self._watchdog: _Watchdog | None = None  # made at the first request (needs the loop)
+        self._watchdog: Watchdog | None = None  # made at the first request (needs the loop)
         self._headers: dict[str, dict[str, str]] = {}
         # The proxy for every URL (explicit), or the environment's, read at the first request.
         self._proxy = proxy
@@ -369,7 +296,7 @@ class AiohttpTransport:
             )
         self._loop = loop
         if sys.version_info >= (3, 11):  # it needs Task.uncancel
-            self._watchdog = _Watchdog(loop)
+            self._watchdog = Watchdog(loop)
         if self._session is None:
             # Once, as httpx2 reads them when its client is made (the caller's session has
             # its own `trust_env` to decide with).

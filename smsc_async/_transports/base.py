@@ -21,8 +21,8 @@ attachments) whose exact length is known up front, so it is sent with a ``Conten
 and never chunked. An exception raised by the stream itself passes through a transport
 unchanged: the body was never completed, so the server cannot have acted on the request.
 
-Three implementations ship: httpx2 (`smsc_async._transports.default`, the default), aiohttp
-(`smsc_async.transports.AiohttpTransport`) and the in-process emulator
+Three implementations ship: httpx2 (`smsc_async.transports.HttpxTransport`, the default),
+aiohttp (`smsc_async.transports.AiohttpTransport`) and the in-process emulator
 (`smsc_async.testing.FakeSMSC.transport()`).
 
 The call deadline (`Timeouts.deadline`) is the client's: by default it runs each attempt

@@ -3,21 +3,17 @@
 Decisions, for readers who wonder:
 
 * HTTP/1.1 only, redirects never followed (a 3xx comes back as an `HttpResponse`).
-* Idle keep-alive connections are dropped after `KEEPALIVE_EXPIRY` (4 s), below the 5 s idle
-  timeout that common servers and balancers use (nginx/Apache/uvicorn defaults of 5 s or more).
-  Reusing a connection the server is closing at the same moment makes a POST fail after it
-  may have been written — for a send that means "outcome unknown" — so we give such
-  connections up first. httpcore2 also probes idle sockets before reuse, which catches
-  connections the server already closed.
+* Idle keep-alive connections are dropped after `KEEPALIVE_EXPIRY` (see `shared` for why
+  4 s); httpcore2 also probes idle sockets before reuse, which catches connections the server
+  already closed.
 * Proxies: an explicit ``proxy=`` carries every request; without one, ``HTTP_PROXY``,
   ``HTTPS_PROXY``, ``ALL_PROXY`` and ``NO_PROXY`` are honoured (httpx2's ``trust_env``, which
   also reads ``SSL_CERT_FILE``), as users behind corporate proxies expect — the aiohttp
   transport does the same. httpx2 reads no ``.netrc`` unless asked, so nothing adds
   credentials behind our back.
-* Answers are read as a stream and given up past ``max_response_bytes`` (16 MiB by default)
-  of *decoded* body, so neither a huge answer nor a small gzip bomb can fill the memory: that
-  ends in `ProtocolError` (the request may have been processed, as for any unreadable
-  answer). A declared ``Content-Length`` over the limit is refused before reading the body.
+* Answers are read as a stream and given up past ``max_response_bytes`` of *decoded* body
+  (16 MiB by default): that ends in `ProtocolError`. A declared ``Content-Length`` over the
+  limit is refused before reading the body.
 * The pool wait is bounded by the connect timeout. The client's own limiter keeps calls in
   flight at or below the pool size, so the pool should never queue; if it does (a
   caller-supplied client with smaller limits), a `PoolTimeout` is `RequestNotSent`.
@@ -32,47 +28,35 @@ Decisions, for readers who wonder:
 from __future__ import annotations
 
 import contextlib
-from collections.abc import AsyncIterator
 from typing import Final, TypeAlias
 
 import anyio
 import httpx2
 
-from .._errors import ClientClosedError, ConfigurationError, ProtocolError
+from .._errors import ClientClosedError, ConfigurationError
 from .base import (
     RETRY_AFTER_STATUSES,
-    BodyStream,
     ExchangeFailed,
     HttpRequest,
     HttpResponse,
     RequestNotSent,
     Timeouts,
-    Transport,
+)
+from .shared import (
+    KEEPALIVE_EXPIRY,
+    MAX_RESPONSE_BYTES,
+    NO_FAILURES,
+    check_limits,
+    failure_text,
+    stream_failure,
+    too_large,
+    watched,
 )
 
-__all__ = [
-    "KEEPALIVE_EXPIRY",
-    "MAX_RESPONSE_BYTES",
-    "NO_FAILURES",
-    "HttpxTransport",
-    "TransportLike",
-    "check_limits",
-    "coerce_transport",
-    "failure_text",
-    "stream_failure",
-    "too_large",
-    "watched",
-]
+__all__ = ["HttpxLike", "HttpxTransport", "wrap_httpx"]
 
-KEEPALIVE_EXPIRY: Final = 4.0
-"""Seconds an idle pooled connection is kept (see the module docstring for why 4)."""
-
-MAX_RESPONSE_BYTES: Final = 16 * 1024 * 1024
-"""The default limit on an answer's decoded size: far above any real SMSC answer."""
-
-TransportLike: TypeAlias = "Transport | httpx2.AsyncClient | httpx2.AsyncBaseTransport"
-"""What `coerce_transport` turns into a `Transport` (it also takes an ``aiohttp.ClientSession``,
-left out here so that type-checking does not need aiohttp installed)."""
+HttpxLike: TypeAlias = "httpx2.AsyncClient | httpx2.AsyncBaseTransport"
+"""The httpx2 objects `wrap_httpx` makes an `HttpxTransport` of."""
 
 # Errors raised before any byte of the request could have been written: while connecting
 # (TCP, TLS, proxy tunnel), waiting for the pool, or rejecting the URL up front.
@@ -84,74 +68,7 @@ _NOT_SENT: Final = (
     httpx2.UnsupportedProtocol,
     httpx2.InvalidURL,
 )
-_MAX_TEXT: Final = 300
 _MAX_CACHED_CONTENT_TYPES: Final = 8
-NO_FAILURES: Final[list[Exception]] = []  # shared, never appended to: bodies without a stream
-
-
-def failure_text(exc: BaseException, body: bytes) -> str:
-    """A short, body-free description of a library exception: its class name and message.
-
-    Library messages carry hosts, ports and reasons, never request bodies; this is checked
-    anyway (a message containing the whole body is reduced to the class name) and the text
-    is capped, so a transport failure can be logged safely.
-    """
-    name = type(exc).__name__
-    message = str(exc)
-    if body and body.decode("utf-8", "replace") in message:
-        return name
-    text = f"{name}: {message}" if message else name
-    return text if len(text) <= _MAX_TEXT else text[: _MAX_TEXT - 1] + "…"
-
-
-def check_limits(max_connections: int, max_response_bytes: int, proxy: str | None) -> None:
-    """Refuse transport settings that cannot work (shared by both network transports).
-
-    Raises:
-        ConfigurationError: max_connections or max_response_bytes below 1, or a proxy that is
-            not an ``http://`` or ``https://`` URL.
-    """
-    for name, value in (
-        ("max_connections", max_connections),
-        ("max_response_bytes", max_response_bytes),
-    ):
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            raise ConfigurationError(f"{name} must be an int of at least 1")
-    if proxy is not None:
-        scheme, sep, rest = proxy.partition("://") if isinstance(proxy, str) else ("", "", "")
-        if not sep or not rest or scheme.lower() not in ("http", "https"):
-            raise ConfigurationError("proxy must be an http:// or https:// URL, or None")
-
-
-def too_large(request: HttpRequest, status: int, limit: int) -> ProtocolError:
-    """The error for an answer past ``limit`` bytes (decoded): unreadable, maybe processed."""
-    endpoint = request.url.rsplit("/", 1)[-1].removesuffix(".php") or None
-    return ProtocolError(
-        f"answer larger than the {limit}-byte limit (max_response_bytes)",
-        endpoint=endpoint,
-        status_code=status,
-    )
-
-
-async def watched(stream: BodyStream, failures: list[Exception]) -> AsyncIterator[bytes]:
-    """``stream``'s chunks, noting in ``failures`` an exception the stream itself raised.
-
-    A transport raises that exception again, as itself, instead of its library's wrapping
-    or its own mapping: the body never completed, so nothing was processed.
-    """
-    try:
-        async for chunk in stream.chunks():
-            yield chunk
-    except Exception as exc:
-        failures.append(exc)
-        raise
-
-
-def stream_failure(failures: list[Exception]) -> Exception:
-    """The stream's own exception, without its traceback through the library's frames (one
-    of them holds the first chunk, with the credentials, in a local). Its cause stays: that
-    was raised and caught inside the stream, below the library."""
-    return failures[0].with_traceback(None)
 
 
 class HttpxTransport:
@@ -384,56 +301,25 @@ async def _read(response: httpx2.Response, limit: int) -> bytes | None:
     return None
 
 
-def coerce_transport(
-    obj: object,
-    *,
-    max_connections: int,
-    max_response_bytes: int | None = None,
-    proxy: str | None = None,
-) -> Transport:
-    """Turn whatever the user passed as ``transport=`` into a `Transport`.
+def wrap_httpx(
+    obj: object, *, max_connections: int, max_response_bytes: int, proxy: str | None
+) -> HttpxTransport | None:
+    """An `HttpxTransport` around ``obj`` if it is an httpx2 client or transport, else None.
 
-    * None: a new `HttpxTransport` with a pool of ``max_connections``.
     * an ``httpx2.AsyncClient``: sent through, left open on close (its own proxy settings).
     * an ``httpx2.AsyncBaseTransport`` (``MockTransport``, ``ASGITransport``, ...): wrapped in
       a client of our own, closed with it.
-    * an ``aiohttp.ClientSession``: wrapped in `AiohttpTransport`, left open on close.
-    * any object with the `Transport` methods: used as is, with its own settings.
-
-    ``max_response_bytes`` (None: `MAX_RESPONSE_BYTES`) and ``proxy`` go to the transport
-    built here.
 
     Raises:
-        TypeError: anything else.
-        ConfigurationError: a setting the transport cannot take (``proxy`` with an httpx2
-            client or transport; either setting with a ready `Transport`), or a bad value.
+        ConfigurationError: ``proxy`` given with either (see `HttpxTransport`), or a bad value.
     """
-    limit = MAX_RESPONSE_BYTES if max_response_bytes is None else max_response_bytes
-    if obj is None:
-        return HttpxTransport(
-            max_connections=max_connections, max_response_bytes=limit, proxy=proxy
-        )
-    # Checked before the protocol: an httpx2.AsyncClient also has `request` and `aclose`.
     if isinstance(obj, httpx2.AsyncClient):
-        return HttpxTransport(client=obj, max_response_bytes=limit, proxy=proxy)
+        return HttpxTransport(client=obj, max_response_bytes=max_response_bytes, proxy=proxy)
     if isinstance(obj, httpx2.AsyncBaseTransport):
         return HttpxTransport(
-            transport=obj, max_connections=max_connections, max_response_bytes=limit, proxy=proxy
+            transport=obj,
+            max_connections=max_connections,
+            max_response_bytes=max_response_bytes,
+            proxy=proxy,
         )
-    from .aiohttp import wrap_session  # here: _aiohttp imports this module
-
-    wrapped = wrap_session(obj, max_response_bytes=limit, proxy=proxy)
-    if wrapped is not None:
-        return wrapped
-    if isinstance(obj, Transport):
-        if max_response_bytes is not None or proxy is not None:
-            raise ConfigurationError(
-                "max_response_bytes and proxy apply to a transport the client builds; "
-                "set them on the transport you pass instead"
-            )
-        return obj
-    raise TypeError(
-        "transport must be None, an httpx2.AsyncClient, an httpx2.AsyncBaseTransport, an "
-        "aiohttp.ClientSession or an object with async request(request, timeouts) and "
-        f"aclose() methods; got {type(obj).__name__}"
-    )
+    return None
