@@ -22,7 +22,7 @@ from smsc_async import (
 )
 from smsc_async._bulk_types import NotSentOutcome, Outcome, RejectedOutcome, SentOutcome
 from smsc_async.testing import FakeSMSC, Fault, FaultPlan, InProcessTransport
-from smsc_async.testing._wire import FakeRequest, FakeResponse
+from smsc_async.testing._wire._request import FakeRequest, FakeResponse
 
 pytestmark = pytest.mark.anyio
 

@@ -29,7 +29,7 @@ from smsc_async._bulk_types import (
 )
 from smsc_async._status import StatusCode
 from smsc_async.testing import FakeSMSC, Fault, FaultPlan, InProcessTransport, ListErrors
-from smsc_async.testing._wire import FakeRequest, FakeResponse
+from smsc_async.testing._wire._request import FakeRequest, FakeResponse
 
 pytestmark = pytest.mark.anyio
 

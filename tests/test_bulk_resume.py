@@ -20,7 +20,7 @@ from smsc_async._bulk_types import (
     to_ranges,
 )
 from smsc_async.testing import FakeSMSC, InProcessTransport
-from smsc_async.testing._wire import FakeRequest, FakeResponse
+from smsc_async.testing._wire._request import FakeRequest, FakeResponse
 
 pytestmark = pytest.mark.anyio
 

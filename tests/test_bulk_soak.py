@@ -44,7 +44,7 @@ from smsc_async._bulk_types import (
     UnknownOutcome,
 )
 from smsc_async.testing import FakeSMSC, Fault, FaultPlan, ListErrors, serve_in_thread
-from smsc_async.testing._wire import FakeRequest, FakeResponse
+from smsc_async.testing._wire._request import FakeRequest, FakeResponse
 
 pytestmark = pytest.mark.anyio
 

@@ -20,7 +20,7 @@ from smsc_async import AsyncClient, Message, ValidationError
 from smsc_async._encode import encode_send_list, form_body
 from smsc_async._text_checks import encode_phones
 from smsc_async.testing import FakeSMSC, NlRecords
-from smsc_async.testing._send_parse import parse_drafts
+from smsc_async.testing._endpoints._send._parse import parse_drafts
 
 PHONE = "79991112233"
 READINGS = list(NlRecords)

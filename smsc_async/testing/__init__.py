@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from ._asgi import FakeASGIApp, asgi_app
 from ._core import FakeRequest, FakeResponse, FakeSMSC, RequestRecord
-from ._faults import Fault, FaultKind
-from ._faults_plan import FaultPlan, FaultRule, FiredFault
-from ._inprocess import InProcessTransport
-from ._send_parse import NlRecords
-from ._server import RunningServer, serve_in_thread
-from ._state import (
+from ._endpoints._send._parse import NlRecords
+from ._faults._kinds import Fault, FaultKind
+from ._faults._plan import FaultPlan, FaultRule, FiredFault
+from ._servers._asgi import FakeASGIApp, asgi_app
+from ._servers._inprocess import InProcessTransport
+from ._servers._threaded import RunningServer, serve_in_thread
+from ._state._account import (
     Account,
     FakeClock,
     FakeFile,

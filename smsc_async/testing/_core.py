@@ -39,12 +39,12 @@ from typing import TYPE_CHECKING, Literal
 import anyio
 import attrs
 
-from ._endpoints import handle_balance, handle_status
-from ._endpoints_templates import handle_op_templates, handle_ping, handle_templates
-from ._rules import normalize_bot_recipient, normalize_email, normalize_phone
-from ._send import handle_send
-from ._send_parse import NlRecords
-from ._state import (
+from ._endpoints._send._handle import handle_send
+from ._endpoints._send._parse import NlRecords
+from ._endpoints._status import handle_balance, handle_status
+from ._endpoints._templates import handle_op_templates, handle_ping, handle_templates
+from ._rules._recipients import normalize_bot_recipient, normalize_email, normalize_phone
+from ._state._account import (
     Account,
     LedgerEntry,
     Limits,
@@ -53,14 +53,14 @@ from ._state import (
     PingEvent,
     StatusChange,
 )
-from ._state import default_clock as _default_clock
-from ._state_server import Context, ServerState
+from ._state._account import default_clock as _default_clock
+from ._state._shared import Context, ServerState
 
 if TYPE_CHECKING:
-    from ._faults_plan import FaultPlan
-    from ._inprocess import InProcessTransport
+    from ._faults._plan import FaultPlan
+    from ._servers._inprocess import InProcessTransport
 
-from ._wire import (
+from ._wire._request import (
     ApiFault,
     BadRequest,
     FakeRequest,
@@ -282,7 +282,9 @@ class FakeSMSC:
         Pass it as ``AsyncClient(..., transport=fake.transport())``; ``faults`` injects
         failures (see `FaultPlan`).
         """
-        from ._inprocess import InProcessTransport  # here: _inprocess depends on this module
+        from ._servers._inprocess import (
+            InProcessTransport,  # here: _inprocess depends on this module
+        )
 
         return InProcessTransport(self, faults=faults)
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ._state import OPERATOR_TYPES, OpTemplate, PingEvent, Template
-from ._state_server import Context
-from ._wire import ApiFault, json_text, ok_body, xml_node
+from .._state._account import OPERATOR_TYPES, OpTemplate, PingEvent, Template
+from .._state._shared import Context
+from .._wire._request import ApiFault, json_text, ok_body, xml_node
 
 __all__ = ["handle_op_templates", "handle_ping", "handle_templates"]
 

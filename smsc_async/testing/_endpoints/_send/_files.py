@@ -13,8 +13,8 @@
 
 from __future__ import annotations
 
-from ._state import FakeFile, MessageKind
-from ._wire import ApiFault
+from ..._state._account import FakeFile, MessageKind
+from ..._wire._request import ApiFault
 
 __all__ = ["kept_files"]
 

@@ -26,10 +26,10 @@ from typing import Any
 
 import anyio
 
-from ._faults import Outcome, enact
-from ._faults_plan import FaultPlan
+from .._faults._kinds import Outcome, enact
+from .._faults._plan import FaultPlan
+from .._wire._request import FakeRequest, FakeResponse
 from ._inprocess import FakeHandler
-from ._wire import FakeRequest, FakeResponse
 
 __all__ = ["FakeASGIApp", "asgi_app"]
 

@@ -9,9 +9,9 @@ from collections.abc import Mapping
 
 import attrs
 
-from ._rules import normalize_bot_recipient, normalize_email, normalize_phone
-from ._state import Account, MessageKind
-from ._wire import ApiFault
+from ..._rules._recipients import normalize_bot_recipient, normalize_email, normalize_phone
+from ..._state._account import Account, MessageKind
+from ..._wire._request import ApiFault
 
 __all__ = [
     "Draft",

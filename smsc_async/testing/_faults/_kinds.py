@@ -49,9 +49,8 @@ from http import HTTPStatus
 
 import attrs
 
-from ._faults_plan import request_params
-from ._rules import parse_message_id
-from ._wire import (
+from .._rules._recipients import parse_message_id
+from .._wire._request import (
     ApiFault,
     FakeRequest,
     FakeResponse,
@@ -59,6 +58,7 @@ from ._wire import (
     error_body,
     fallback_format,
 )
+from ._plan import request_params
 
 __all__ = ["Fault", "FaultKind", "Outcome", "enact"]
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import attrs
 
-from ._wire import json_text, xml_node
+from ..._wire._request import json_text, xml_node
 
 __all__ = ["PhoneRow", "SendOutcome", "money", "render_send"]
 

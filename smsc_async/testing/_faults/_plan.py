@@ -9,10 +9,10 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from ._wire import BadRequest, FakeRequest, parse_request
+from .._wire._request import BadRequest, FakeRequest, parse_request
 
 if TYPE_CHECKING:
-    from ._faults import Fault
+    from ._kinds import Fault
 
 __all__ = ["FaultPlan", "FaultRule", "FiredFault", "endpoint_name", "request_params"]
 

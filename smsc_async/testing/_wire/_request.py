@@ -15,7 +15,7 @@ from urllib.parse import unquote_to_bytes
 import attrs
 import orjson
 
-from ._state import FakeFile
+from .._state._account import FakeFile
 
 __all__ = [
     "ApiFault",

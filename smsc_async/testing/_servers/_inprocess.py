@@ -28,11 +28,11 @@ from urllib.parse import urlsplit
 
 import anyio
 
-from .._errors import ProtocolError
-from .._transport import ExchangeFailed, HttpRequest, HttpResponse, RequestNotSent, Timeouts
-from ._faults import Outcome, enact
-from ._faults_plan import FaultPlan
-from ._wire import FakeRequest, FakeResponse
+from ..._errors import ProtocolError
+from ..._transport import ExchangeFailed, HttpRequest, HttpResponse, RequestNotSent, Timeouts
+from .._faults._kinds import Outcome, enact
+from .._faults._plan import FaultPlan
+from .._wire._request import FakeRequest, FakeResponse
 
 __all__ = ["MAX_RESPONSE_BYTES", "FakeHandler", "InProcessTransport"]
 

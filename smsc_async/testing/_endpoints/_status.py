@@ -25,12 +25,17 @@ from typing import Any
 
 import attrs
 
-from ._rules import normalize_bot_recipient, normalize_email, normalize_phone, parse_message_id
-from ._rules_time import format_date
-from ._send_render import money
-from ._state import FAILED_STATUSES, STATUS_NAMES, LedgerEntry, MessageKind
-from ._state_server import Context
-from ._wire import ApiFault, json_text, ok_body, xml_node
+from .._rules._recipients import (
+    normalize_bot_recipient,
+    normalize_email,
+    normalize_phone,
+    parse_message_id,
+)
+from .._rules._time import format_date
+from .._state._account import FAILED_STATUSES, STATUS_NAMES, LedgerEntry, MessageKind
+from .._state._shared import Context
+from .._wire._request import ApiFault, json_text, ok_body, xml_node
+from ._send._render import money
 
 __all__ = ["handle_balance", "handle_status"]
 

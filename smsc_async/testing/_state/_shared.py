@@ -7,10 +7,10 @@ from collections.abc import Mapping
 
 import attrs
 
-from ._rules import FloodGuard, RateWindow
-from ._send_parse import NlRecords
-from ._state import Account, LedgerEntry, Limits, ListErrors, PingEvent
-from ._wire import ApiFault, ParsedRequest
+from .._endpoints._send._parse import NlRecords
+from .._rules._recipients import FloodGuard, RateWindow
+from .._wire._request import ApiFault, ParsedRequest
+from ._account import Account, LedgerEntry, Limits, ListErrors, PingEvent
 
 __all__ = ["Context", "ServerState"]
 

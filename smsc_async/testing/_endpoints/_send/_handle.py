@@ -34,15 +34,15 @@ from decimal import Decimal
 
 import attrs
 
-from ._rules import parse_message_id
-from ._rules_time import is_absolute, parse_send_time, parse_tz
-from ._send_files import kept_files
-from ._send_parse import Draft, Recipients, expand_recipients, flag_kind, parse_drafts
-from ._send_render import PhoneRow, SendOutcome, render_send
-from ._send_units import measure, unit_cost
-from ._state import FakeFile, LedgerEntry, ListErrors, MessageKind, StatusChange
-from ._state_server import Context
-from ._wire import ApiFault
+from ..._rules._recipients import parse_message_id
+from ..._rules._time import is_absolute, parse_send_time, parse_tz
+from ..._state._account import FakeFile, LedgerEntry, ListErrors, MessageKind, StatusChange
+from ..._state._shared import Context
+from ..._wire._request import ApiFault
+from ._files import kept_files
+from ._parse import Draft, Recipients, expand_recipients, flag_kind, parse_drafts
+from ._render import PhoneRow, SendOutcome, render_send
+from ._units import measure, unit_cost
 
 __all__ = ["handle_send"]
 
