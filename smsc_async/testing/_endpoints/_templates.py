@@ -1,9 +1,6 @@
-"""``templates.php``, ``op_templates.php`` and ``ping.php``.
+"""``templates.php``: message templates, ``add``, ``chg``, ``del`` and ``get``.
 
-Decisions: an empty template list answers an empty list (not error 3); ``op_templates.php``
-``add`` creates an entry (status 0, awaiting registration) for each operator flag and answers
-1 with its id, or −1 with id 0 when the sender is not registered in the account; ``get``
-answers a row for every operator type (−1, id 0, where there is none). The rate rules count
+Decisions: an empty template list answers an empty list (not error 3). The rate rules count
 accepted requests only.
 """
 
@@ -11,22 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from .._state._account import OPERATOR_TYPES, OpTemplate, PingEvent, Template
+from .._state._account import Template
 from .._state._shared import Context
-from .._wire._request import ApiFault, json_text, ok_body, xml_node
+from .._wire._answer import ApiFault, json_text, ok_body, xml_node
 
-__all__ = ["handle_op_templates", "handle_ping", "handle_templates"]
+__all__ = ["handle_templates"]
 
 _FORMATS = frozenset({"", "sms", "flash", "bin", "push", "mms", "call", "mail", "viber"})
 _PARAM_ERROR = "parameters error"
-_DUPLICATE = "duplicate request, wait a minute"
-
-
-def _limit(ctx: Context, rule: str, limit: int) -> object:
-    key, limited = ctx.rate_limited(rule, limit)
-    if limited:
-        raise ApiFault(9, _DUPLICATE)
-    return key
 
 
 def _template_id(ctx: Context) -> int:
@@ -76,7 +65,7 @@ def handle_templates(ctx: Context) -> str:
         raise ApiFault(1, _PARAM_ERROR)
     if command == "add" and not (ctx.params.get("name") and ctx.params.get("msg")):
         raise ApiFault(1, _PARAM_ERROR)
-    key = _limit(ctx, "templates", ctx.state.limits.templates_identical)
+    key = ctx.limit_identical("templates", ctx.state.limits.templates_identical)
     answer: str
     if command == "add":
         template = Template(id=ctx.state.new_id(account.login, "template"), name="", message="")
@@ -99,77 +88,3 @@ def handle_templates(ctx: Context) -> str:
         answer = ok_body(fmt)
     ctx.state.windows.hit(key, ctx.now)
     return answer
-
-
-def _render_op(fmt: int, rows: Sequence[tuple[str, int, int]]) -> str:
-    if fmt == 0:
-        return "\n".join(f"{name} = {status}, id = {tid}" for name, status, tid in rows)
-    if fmt == 1:
-        return "\n".join(f"{name},{status},{tid}" for name, status, tid in rows)
-    if fmt == 2:
-        items = [
-            xml_node("template", [xml_node("name", n), xml_node("status", str(s)),
-                                  xml_node("id", str(t))])
-            for n, s, t in rows
-        ]  # fmt: skip
-        return xml_node("result", items)
-    return json_text([{name: status, "id": tid} for name, status, tid in rows])
-
-
-def handle_op_templates(ctx: Context) -> str:
-    """Answer ``op_templates.php``: ``add`` (one row per operator flag) or ``get``."""
-    account, params = ctx.account, ctx.params
-    sender, message = params.get("sender", "").strip(), params.get("msg", "")
-    adding, getting = ctx.flag("add"), ctx.flag("get")
-    wanted = [name for name in OPERATOR_TYPES if ctx.flag(name)]
-    if not sender or not message.strip() or adding == getting or (adding and not wanted):
-        raise ApiFault(1, _PARAM_ERROR)
-    key = _limit(ctx, "op_templates", ctx.state.limits.op_templates_identical)
-    existing = {
-        t.operator_type: t
-        for t in account.op_templates
-        if t.sender == sender and t.message == message
-    }
-    rows: list[tuple[str, int, int]] = []
-    if adding:
-        for name in wanted:
-            if sender not in account.senders:
-                rows.append((name, -1, 0))
-                continue
-            if name not in existing:
-                new_id = ctx.state.new_id(account.login, "op_template")
-                existing[name] = OpTemplate(
-                    id=new_id, operator_type=name, sender=sender, message=message
-                )
-                account.op_templates.append(existing[name])
-            rows.append((name, 1, existing[name].id))
-    else:
-        for name in OPERATOR_TYPES:
-            found = existing.get(name)
-            rows.append((name, found.status, found.id) if found else (name, -1, 0))
-    ctx.state.windows.hit(key, ctx.now)
-    return _render_op(ctx.fmt, rows)
-
-
-def handle_ping(ctx: Context) -> str:
-    """Answer ``ping.php``: record a `PingEvent` for the account's task group ``id``."""
-    raw = ctx.params.get("id", "").strip()
-    if not raw.isdigit():
-        raise ApiFault(1, _PARAM_ERROR)
-    recovered = bool(ctx.choice("ok", range(2)))
-    group = ctx.account.task_groups.get(int(raw))
-    if group is None:
-        raise ApiFault(3, "task group not found")
-    key = _limit(ctx, "ping", ctx.state.limits.ping_identical)
-    event = PingEvent(
-        login=ctx.account.login,
-        group_id=group.id,
-        name=ctx.params.get("name", ""),
-        host=ctx.params.get("host", ""),
-        info=ctx.params.get("info", ""),
-        recovered=recovered,
-        at=ctx.now,
-    )
-    ctx.state.ping_events.append(event)
-    ctx.state.windows.hit(key, ctx.now)
-    return ok_body(ctx.fmt)

@@ -26,9 +26,10 @@ from typing import Any
 
 import anyio
 
-from .._faults._kinds import Outcome, enact
+from .._faults._enact import Outcome, enact
 from .._faults._plan import FaultPlan
-from .._wire._request import FakeRequest, FakeResponse
+from .._wire._answer import FakeResponse
+from .._wire._request import FakeRequest
 from ._inprocess import FakeHandler
 
 __all__ = ["FakeASGIApp", "asgi_app"]

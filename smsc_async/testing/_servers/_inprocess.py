@@ -30,9 +30,10 @@ import anyio
 
 from ..._errors import ProtocolError
 from ..._transport import ExchangeFailed, HttpRequest, HttpResponse, RequestNotSent, Timeouts
-from .._faults._kinds import Outcome, enact
+from .._faults._enact import Outcome, enact
 from .._faults._plan import FaultPlan
-from .._wire._request import FakeRequest, FakeResponse
+from .._wire._answer import FakeResponse
+from .._wire._request import FakeRequest
 
 __all__ = ["MAX_RESPONSE_BYTES", "FakeHandler", "InProcessTransport"]
 

@@ -1,208 +1,20 @@
-"""The emulator's state: clock, accounts, the ledger of accepted messages, and the containers
-for templates, operator templates and notification task groups.
+"""An emulator account and what it holds: message templates, operator templates and the
+monitoring task groups ``ping.php`` notifies.
 
-Everything here is plain data that tests read directly (``fake.ledger``, ``account.balance``);
-the request handlers mutate it under `FakeSMSC`'s lock.
+Plain data that tests read and change directly (``account.balance += …``); the request
+handlers mutate it under `FakeSMSC`'s lock.
 """
 
 from __future__ import annotations
 
-import enum
-import threading
-import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from decimal import Decimal
 
 import attrs
 
-__all__ = [
-    "Account",
-    "FakeClock",
-    "FakeFile",
-    "LedgerEntry",
-    "Limits",
-    "ListErrors",
-    "MessageKind",
-    "MessageStatus",
-    "OpTemplate",
-    "PingEvent",
-    "StatusChange",
-    "TaskGroup",
-    "Template",
-]
+from ._codes import MessageKind
 
-
-class FakeClock:
-    """A manual clock in Unix seconds: tests move time with `advance` instead of sleeping.
-
-    An instance is itself a ``Callable[[], float]``, so it can be passed as ``clock=``.
-    """
-
-    def __init__(self, start: float = 1_700_000_000.0) -> None:
-        self._now = float(start)
-        self._lock = threading.Lock()
-
-    def now(self) -> float:
-        """The current fake time, in Unix seconds."""
-        return self._now
-
-    def advance(self, seconds: float) -> float:
-        """Move the clock forward by ``seconds`` (not backwards) and return the new time."""
-        if seconds < 0:
-            raise ValueError("a FakeClock only moves forward")
-        with self._lock:
-            self._now += seconds
-            return self._now
-
-    def __call__(self) -> float:
-        return self._now
-
-    def __repr__(self) -> str:
-        return f"FakeClock(now={self._now!r})"
-
-
-class MessageKind(str, enum.Enum):
-    """What a ledger entry is: chosen by a send flag (``viber=1``, ``bin=2``…) or a prefix."""
-
-    SMS = "sms"
-    FLASH = "flash"
-    BIN = "bin"
-    PUSH = "push"
-    HLR = "hlr"
-    PING = "ping"
-    MMS = "mms"
-    MAIL = "mail"
-    SOC = "soc"
-    VIBER = "viber"
-    WHATSAPP = "whatsapp"
-    TG = "tg"
-    BOT = "bot"
-    CALL = "call"
-
-
-class MessageStatus(enum.IntEnum):
-    """SMSC message status codes."""
-
-    NOT_FOUND = -3
-    STOPPED = -2
-    WAITING = -1
-    PASSED_TO_OPERATOR = 0
-    DELIVERED = 1
-    READ = 2
-    EXPIRED = 3
-    CLICKED = 4
-    UNDELIVERABLE = 20
-    INVALID_NUMBER = 22
-    PROHIBITED = 23
-    INSUFFICIENT_FUNDS = 24
-    UNAVAILABLE = 25
-
-
-#: Statuses after which a message is finished and failed; `status.php` adds ``err`` for them.
-FAILED_STATUSES = frozenset({3, 20, 22, 23, 24, 25})
-
-STATUS_NAMES: Mapping[int, str] = {
-    -3: "Сообщение не найдено",
-    -2: "Остановлено",
-    -1: "Ожидает отправки",
-    0: "Передано оператору",
-    1: "Доставлено",
-    2: "Прочитано",
-    3: "Просрочено",
-    4: "Нажата ссылка",
-    20: "Невозможно доставить",
-    22: "Неверный номер",
-    23: "Запрещено",
-    24: "Недостаточно средств на счете",
-    25: "Недоступный номер",
-}
-
-
-@attrs.frozen(kw_only=True)
-class FakeFile:
-    """A file part of a ``multipart/form-data`` request.
-
-    Attributes:
-        field: the form field name.
-        filename: the file name the client gave.
-        content_type: the part's ``Content-Type`` (``None`` when absent).
-        data: the file's bytes.
-    """
-
-    field: str
-    filename: str
-    content_type: str | None
-    data: bytes = attrs.field(repr=lambda d: f"<{len(d)} bytes>")
-
-
-@attrs.frozen(kw_only=True)
-class StatusChange:
-    """One step of a message's status history for one recipient.
-
-    Attributes:
-        status: the status code (see `MessageStatus`).
-        error: the error code within the status (0 = none).
-        at: when the message reached this status (Unix seconds; may be in the future for the
-            planned test-mode progression, which becomes visible as the clock passes it).
-    """
-
-    status: int
-    error: int
-    at: float
-
-
-@attrs.define(kw_only=True)
-class LedgerEntry:
-    """One accepted message (a ``list`` send makes one entry per line, all sharing ``id``).
-
-    Attributes:
-        id: the message id (the client's, or assigned by the emulator).
-        login: the account that sent it.
-        recipients: the accepted recipients, normalised (digits only for phone numbers).
-        text: the text sent to the recipients: comment removed, kind prefix removed,
-            cut to ``maxsms`` parts.
-        comment: the text after ``\\n~~~\\n`` (not sent, not billed), or ``None``.
-        kind: the message kind.
-        parts: units per recipient: SMS parts, or seconds for a voice call.
-        cost: what this entry cost in total (``parts × recipients × price``, calls per minute).
-        sent_at: when the request was accepted (Unix seconds).
-        scheduled_at: when it is sent to recipients (``time=``; equals ``sent_at`` when now).
-        sender: the ``sender`` used (per-line sender in ``list``), or ``None``.
-        params: the request's decoded parameters, credentials (login, psw, apikey) removed.
-        files: files attached to the request.
-        statuses: per-recipient status history, oldest first (see `status_of`).
-        deleted: recipients whose record ``status.php?del=1`` deleted; they read as −3.
-    """
-
-    id: int | str
-    login: str
-    recipients: tuple[str, ...]
-    text: str
-    comment: str | None
-    kind: MessageKind
-    parts: int
-    cost: Decimal
-    sent_at: float
-    scheduled_at: float
-    sender: str | None
-    params: Mapping[str, str]
-    files: tuple[FakeFile, ...] = ()
-    statuses: dict[str, list[StatusChange]] = attrs.field(factory=dict)
-    deleted: set[str] = attrs.field(factory=set)
-
-    def status_of(self, phone: str, now: float) -> StatusChange:
-        """The status of the message for ``phone`` at time ``now``."""
-        history = self.statuses[phone]
-        current = history[0]
-        for change in history:
-            if change.at <= now:
-                current = change
-        return current
-
-    def history_of(self, phone: str, now: float) -> list[StatusChange]:
-        """The status changes for ``phone`` that have happened by ``now``."""
-        history = self.statuses[phone]
-        return [history[0]] + [c for c in history[1:] if c.at <= now]
+__all__ = ["OPERATOR_TYPES", "Account", "OpTemplate", "TaskGroup", "Template"]
 
 
 @attrs.define(kw_only=True)
@@ -280,27 +92,6 @@ class TaskGroup:
     name: str = ""
 
 
-@attrs.frozen(kw_only=True)
-class PingEvent:
-    """One accepted ``ping.php`` notification.
-
-    Attributes:
-        login: the account.
-        group_id: the task group notified.
-        name: fills ``{NAME}``; ``host`` fills ``{HOST}``; ``info`` fills ``{INFO}``.
-        recovered: ``ok=1`` (the recovery template) rather than the failure one.
-        at: when it was accepted.
-    """
-
-    login: str
-    group_id: int
-    name: str
-    host: str
-    info: str
-    recovered: bool
-    at: float
-
-
 def _name_set(names: Iterable[str]) -> set[str]:
     return set(names)
 
@@ -367,53 +158,3 @@ class Account:
         group = TaskGroup(id=group_id, name=name)
         self.task_groups[group_id] = group
         return group
-
-
-class ListErrors(str, enum.Enum):
-    """What an error with a message id (3 no money, 6 forbidden, 7 invalid number, 8 cannot
-    deliver) to a ``list`` request of several lines took. SMSC's documentation does not
-    say, so the emulator plays either reading (``FakeSMSC(list_errors=...)``)."""
-
-    ALL_OR_NOTHING = "all_or_nothing"
-    """The request is refused as a whole: nothing of it is sent or billed."""
-    PARTIAL = "partial"
-    """The lines before the one at fault were taken: sent, billed, in the ledger and found
-    by ``status.php`` under the request's id; the line at fault and those after it were
-    not. For error 3 the line at fault is the first the balance no longer covers; for 6 the
-    first with a sender (or an e-mail) refused. Errors 7 and 8 come only when no line has a
-    recipient left, so they take nothing under either reading."""
-
-
-@attrs.define(kw_only=True)
-class Limits:
-    """The server's rate rules, adjustable per emulator.
-
-    Attributes:
-        concurrent: requests served in flight per login; one more is error 9 (SMSC: "15 or
-            more" concurrent is refused, so 14).
-        window: the rate-rule window in seconds (one minute).
-        send_identical: identical accepted ``send.php`` requests allowed per window.
-        cost_identical: identical ``cost=1`` requests allowed per window.
-        templates_identical, op_templates_identical, ping_identical: the same for those.
-        balance_per_window: ``balance.php`` requests allowed per window (any, not only
-            identical).
-        flood_messages: messages to one number, each less than ``flood_gap`` seconds after
-            the previous, before further ones are blocked.
-        flood_gap: the gap (seconds) that resets the anti-flood count.
-    """
-
-    concurrent: int = 14
-    window: float = 60.0
-    send_identical: int = 1
-    cost_identical: int = 5
-    templates_identical: int = 3
-    op_templates_identical: int = 10
-    ping_identical: int = 5
-    balance_per_window: int = 10
-    flood_messages: int = 50
-    flood_gap: float = 60.0
-
-
-def default_clock() -> float:
-    """Wall-clock time (Unix seconds)."""
-    return time.time()
