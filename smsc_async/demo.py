@@ -40,7 +40,7 @@ def _served(fake: FakeSMSC, in_process: bool) -> Iterator[tuple[str, InProcessTr
     """Yield (base URL, transport): a loopback server when possible, else in-process."""
     if not in_process:
         try:
-            from .testing._server import serve_in_thread
+            from .testing import serve_in_thread
 
             with serve_in_thread(fake) as server:
                 yield server.url, None

@@ -30,83 +30,36 @@ as SMSC's documentation does not say which it is (``FakeSMSC.abandoned``):
 
 from __future__ import annotations
 
-import hmac
 import time
 from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
 import anyio
-import attrs
 
-from ._endpoints import handle_balance, handle_status
-from ._endpoints_templates import handle_op_templates, handle_ping, handle_templates
-from ._rules import normalize_bot_recipient, normalize_email, normalize_phone
-from ._send import handle_send
-from ._send_parse import NlRecords
-from ._state import (
-    Account,
-    LedgerEntry,
-    Limits,
-    ListErrors,
-    MessageKind,
-    PingEvent,
-    StatusChange,
-)
-from ._state import default_clock as _default_clock
-from ._state_server import Context, ServerState
-
-if TYPE_CHECKING:
-    from ._faults_plan import FaultPlan
-    from ._inprocess import InProcessTransport
-
-from ._wire import (
-    ApiFault,
+from ._endpoints._routes import ROUTES, Endpoint
+from ._faults._plan import FaultPlan
+from ._rules._recipients import recipient_key
+from ._servers._inprocess import InProcessTransport
+from ._state._account import Account
+from ._state._clock import default_clock as _default_clock
+from ._state._codes import MessageKind
+from ._state._records import LedgerEntry, PingEvent, RequestRecord, StatusChange
+from ._state._settings import Limits, ListErrors, NlRecords
+from ._state._shared import Context, ServerState
+from ._wire._answer import ApiFault, FakeResponse, encode_answer, error_body, not_found_page
+from ._wire._request import (
     BadRequest,
     FakeRequest,
-    FakeResponse,
     ParsedRequest,
-    encode_answer,
-    error_body,
     fallback_format,
-    not_found_page,
     parse_request,
 )
 
-__all__ = ["Abandoned", "FakeRequest", "FakeResponse", "FakeSMSC", "RequestRecord"]
+__all__ = ["Abandoned", "FakeSMSC"]
 
 Abandoned = Literal["finish", "stop"]
 """What the emulator does with a request whose client went away (see the module docstring)."""
-
-_ROUTES: Mapping[str, Callable[[Context], str]] = {
-    "/sys/send.php": handle_send,
-    "/rest/send/": handle_send,
-    "/rest/send": handle_send,
-    "/sys/status.php": handle_status,
-    "/sys/balance.php": handle_balance,
-    "/sys/templates.php": handle_templates,
-    "/sys/op_templates.php": handle_op_templates,
-    "/sys/ping.php": handle_ping,
-}
-
-
-@attrs.frozen(kw_only=True)
-class RequestRecord:
-    """One API request the emulator answered (no credentials, no parameters).
-
-    Attributes:
-        path: the request path.
-        login: the authenticated login, or ``None`` when authentication failed.
-        fmt: the answer format.
-        error_code: the SMSC error code answered, or ``None`` for success.
-        at: the emulator's clock when it was answered.
-    """
-
-    path: str
-    login: str | None
-    fmt: int
-    error_code: int | None
-    at: float
 
 
 class FakeSMSC:
@@ -234,7 +187,7 @@ class FakeSMSC:
     ) -> list[LedgerEntry]:
         """Ledger entries matching every criterion given, oldest first. ``phone`` is
         compared after the server's normalisation (``+7 (999) …`` finds ``7999…``)."""
-        key = _recipient_key(phone) if phone is not None else None
+        key = recipient_key(phone) if phone is not None else None
         with self._state.lock:
             entries = list(self._state.ledger)
         return [
@@ -251,7 +204,7 @@ class FakeSMSC:
     ) -> StatusChange:
         """Make the latest message ``message_id`` to ``phone`` reach ``status`` now (planned
         test-mode steps still in the future are dropped). ``LookupError`` if there is none."""
-        key = _recipient_key(phone)
+        key = recipient_key(phone)
         with self._state.lock:
             for entry in reversed(self._state.ledger):
                 if entry.id == message_id and key in entry.recipients:
@@ -282,15 +235,13 @@ class FakeSMSC:
         Pass it as ``AsyncClient(..., transport=fake.transport())``; ``faults`` injects
         failures (see `FaultPlan`).
         """
-        from ._inprocess import InProcessTransport  # here: _inprocess depends on this module
-
         return InProcessTransport(self, faults=faults)
 
     # ------------------------------------------------------------------ the wire
 
     async def handle(self, request: FakeRequest) -> FakeResponse:
         """Answer one HTTP request exactly as SMSC would (see the module docstring)."""
-        route = _ROUTES.get(request.path)
+        route = ROUTES.get(request.path)
         if route is None:
             return not_found_page()
         if request.method.upper() not in ("GET", "POST"):
@@ -301,7 +252,7 @@ class FakeSMSC:
             fmt, charset = fallback_format(request)
             return self._answer(request, None, fmt, charset, ApiFault(1, "parameters error"))
         with self._state.lock:
-            account = self._authenticate(parsed)
+            account = self._state.authenticate(parsed.params)
             if account is None:
                 fault = ApiFault(2, "authorise error")
                 return self._answer(request, None, parsed.fmt, parsed.charset, fault)
@@ -332,7 +283,7 @@ class FakeSMSC:
 
     def _process(
         self,
-        route: Callable[[Context], str],
+        route: Endpoint,
         account: Account,
         request: FakeRequest,
         parsed: ParsedRequest,
@@ -366,22 +317,6 @@ class FakeSMSC:
             state.peak_in_flight.get(login, 0), state.in_flight[login]
         )
 
-    def _authenticate(self, parsed: ParsedRequest) -> Account | None:
-        params = parsed.params
-        api_key = params.get("apikey", "")
-        if api_key:
-            for candidate in self._state.accounts.values():
-                if candidate.api_key and hmac.compare_digest(
-                    candidate.api_key.encode(), api_key.encode()
-                ):
-                    return candidate
-            return None
-        account = self._state.accounts.get(params.get("login", ""))
-        password = params.get("psw", "")
-        if account is None or not hmac.compare_digest(account.password.encode(), password.encode()):
-            return None
-        return account
-
     def _record(self, request: FakeRequest, login: str | None, fmt: int, code: int | None) -> None:
         with self._state.lock:
             record = RequestRecord(
@@ -397,9 +332,3 @@ class FakeSMSC:
 
     def __repr__(self) -> str:
         return f"FakeSMSC(accounts={len(self._state.accounts)}, ledger={len(self.ledger)})"
-
-
-def _recipient_key(phone: str) -> str:
-    return (
-        normalize_phone(phone) or normalize_email(phone) or normalize_bot_recipient(phone) or phone
-    )

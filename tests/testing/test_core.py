@@ -428,7 +428,7 @@ async def test_find_helpers() -> None:
 async def test_cancelled_request_frees_its_slot() -> None:
     fake, _ = make_fake()
     fake.latency = 30.0
-    fake.abandoned = "stop"  # "finish" keeps it: tests/test_testing_abandoned.py
+    fake.abandoned = "stop"  # "finish" keeps it: tests/testing/test_abandoned.py
     async with anyio.create_task_group() as tg:
         tg.start_soon(call, fake, "/sys/balance.php", b"fmt=1")
         while fake.in_flight("alex") == 0:

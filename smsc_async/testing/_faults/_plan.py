@@ -5,30 +5,19 @@ from __future__ import annotations
 import random
 import threading
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING
 
 import attrs
 
-from ._wire import BadRequest, FakeRequest, parse_request
+from .._wire._request import FakeRequest, request_params
+from ._kinds import Fault
 
-if TYPE_CHECKING:
-    from ._faults import Fault
-
-__all__ = ["FaultPlan", "FaultRule", "FiredFault", "endpoint_name", "request_params"]
+__all__ = ["FaultPlan", "FaultRule", "FiredFault", "endpoint_name"]
 
 
 def endpoint_name(path: str) -> str:
     """``/sys/send.php`` and ``/rest/send/`` → ``send``: the name rules match against."""
     last = path.rstrip("/").rsplit("/", 1)[-1]
     return last.removesuffix(".php")
-
-
-def request_params(request: FakeRequest) -> Mapping[str, str]:
-    """The request's decoded parameters (query, then body), or none if they are unreadable."""
-    try:
-        return parse_request(request).params
-    except BadRequest:
-        return {}
 
 
 @attrs.frozen(kw_only=True)

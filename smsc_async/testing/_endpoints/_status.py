@@ -1,4 +1,4 @@
-"""``status.php`` and ``balance.php``.
+"""``status.php``: message statuses, one or several, and deleting their records.
 
 Answer shapes where the sources are thin (decisions):
 
@@ -25,14 +25,14 @@ from typing import Any
 
 import attrs
 
-from ._rules import normalize_bot_recipient, normalize_email, normalize_phone, parse_message_id
-from ._rules_time import format_date
-from ._send_render import money
-from ._state import FAILED_STATUSES, STATUS_NAMES, LedgerEntry, MessageKind
-from ._state_server import Context
-from ._wire import ApiFault, json_text, ok_body, xml_node
+from .._rules._recipients import parse_message_id, recipient_key
+from .._rules._time import format_date
+from .._state._codes import FAILED_STATUSES, STATUS_NAMES, MessageKind
+from .._state._records import LedgerEntry
+from .._state._shared import Context
+from .._wire._answer import ApiFault, json_text, money, ok_body, xml_node
 
-__all__ = ["handle_balance", "handle_status"]
+__all__ = ["handle_status"]
 
 
 @attrs.frozen(kw_only=True)
@@ -55,14 +55,8 @@ def _split(raw: str) -> tuple[list[str], bool]:
     return items, trailing or len(items) > 1
 
 
-def _recipient_key(phone: str) -> str:
-    return (
-        normalize_phone(phone) or normalize_email(phone) or normalize_bot_recipient(phone) or phone
-    )
-
-
 def _find(ctx: Context, message_id: str, phone: str) -> LedgerEntry | None:
-    wanted, key = parse_message_id(message_id), _recipient_key(phone)
+    wanted, key = parse_message_id(message_id), recipient_key(phone)
     if wanted is None:
         return None
     bot = ctx.flag("bot")
@@ -82,7 +76,7 @@ def _row(ctx: Context, message_id: str, phone: str) -> _Row:
     entry = _find(ctx, message_id, phone)
     if entry is None:
         return _Row(id=message_id, phone=phone, status=-3, err=0, at=ctx.now, entry=None)
-    change = entry.status_of(_recipient_key(phone), ctx.now)
+    change = entry.status_of(recipient_key(phone), ctx.now)
     return _Row(
         id=message_id, phone=phone, status=change.status, err=change.error, at=change.at,
         entry=entry,
@@ -113,7 +107,7 @@ def _fields(ctx: Context, row: _Row, detail: int, always_err: bool) -> list[tupl
         ("status_name", STATUS_NAMES.get(row.status, "")),
     ]
     if detail == 2:
-        russian = _recipient_key(row.phone).startswith("7")
+        russian = recipient_key(row.phone).startswith("7")
         pairs += [
             ("country", "Россия" if russian else ""),
             ("operator", "МТС" if russian else ""),
@@ -144,7 +138,7 @@ def _delete(ctx: Context, ids: list[str], phones: list[str]) -> str:
     for message_id, phone in zip(ids, phones, strict=False):
         entry = _find(ctx, message_id, phone)
         if entry is not None:
-            entry.deleted.add(_recipient_key(phone))
+            entry.deleted.add(recipient_key(phone))
             deleted += 1
     if not deleted:
         raise ApiFault(5, "delete error")
@@ -180,23 +174,3 @@ def handle_status(ctx: Context) -> str:
 def _id_value(raw: str) -> int | str:
     value = parse_message_id(raw)
     return value if value is not None else raw
-
-
-def handle_balance(ctx: Context) -> str:
-    """Answer ``balance.php``: fmt 0/1 ``250.80`` (``250.80,RUR`` with ``cur=1``), fmt 2
-    ``<result><balance/>[<currency/>]</result>``, fmt 3 ``{"balance": "…"[, "currency"]}``.
-    More than ``Limits.balance_per_window`` requests a minute (any, not only identical) are
-    error 9."""
-    key = (ctx.account.login, "balance")
-    limits = ctx.state.limits
-    if ctx.state.windows.count(key, ctx.now, limits.window) >= limits.balance_per_window:
-        raise ApiFault(9, "too many requests, wait a minute")
-    ctx.state.windows.hit(key, ctx.now)
-    pairs = [("balance", money(ctx.account.balance))]
-    if ctx.flag("cur"):
-        pairs.append(("currency", ctx.account.currency))
-    if ctx.fmt in (0, 1):
-        return ",".join(v for _, v in pairs)
-    if ctx.fmt == 2:
-        return xml_node("result", [xml_node(k, v) for k, v in pairs])
-    return json_text(dict(pairs))

@@ -1,16 +1,20 @@
-"""The emulator's server-wide state and the context one request is handled in."""
+"""The emulator's server-wide state (accounts, ledger, rate windows, requests in flight,
+authentication) and the context one request is handled in."""
 
 from __future__ import annotations
 
+import hmac
 import threading
 from collections.abc import Mapping
 
 import attrs
 
-from ._rules import FloodGuard, RateWindow
-from ._send_parse import NlRecords
-from ._state import Account, LedgerEntry, Limits, ListErrors, PingEvent
-from ._wire import ApiFault, ParsedRequest
+from .._rules._rates import FloodGuard, RateWindow
+from .._wire._answer import ApiFault
+from .._wire._request import ParsedRequest
+from ._account import Account
+from ._records import LedgerEntry, PingEvent
+from ._settings import Limits, ListErrors, NlRecords
 
 __all__ = ["Context", "ServerState"]
 
@@ -31,6 +35,22 @@ class ServerState:
     peak_in_flight: dict[str, int] = attrs.field(factory=dict)
     lock: threading.RLock = attrs.field(factory=threading.RLock)
     _next_ids: dict[tuple[str, str], int] = attrs.field(factory=dict)
+
+    def authenticate(self, params: Mapping[str, str]) -> Account | None:
+        """The account ``apikey`` names when given, else the one ``login`` + ``psw`` name."""
+        api_key = params.get("apikey", "")
+        if api_key:
+            for candidate in self.accounts.values():
+                if candidate.api_key and hmac.compare_digest(
+                    candidate.api_key.encode(), api_key.encode()
+                ):
+                    return candidate
+            return None
+        account = self.accounts.get(params.get("login", ""))
+        password = params.get("psw", "")
+        if account is None or not hmac.compare_digest(account.password.encode(), password.encode()):
+            return None
+        return account
 
     def new_id(self, login: str, sequence: str = "message") -> int:
         """The next id of ``sequence`` (messages, templates…) for ``login``, from 1."""
@@ -76,9 +96,11 @@ class Context:
             raise ApiFault(1, "parameters error")
         return value
 
-    def rate_limited(self, rule: str, limit: int) -> tuple[object, bool]:
-        """The identity key of this request under ``rule`` and whether ``limit`` accepted
-        identical requests already happened within the window."""
+    def limit_identical(self, rule: str, limit: int) -> object:
+        """The identity key of this request under ``rule``, to record (``windows.hit``) once
+        the request is accepted; error 9 when ``limit`` accepted identical requests already
+        happened within the window."""
         key = (self.account.login, rule, self.request.identity())
-        count = self.state.windows.count(key, self.now, self.state.limits.window)
-        return key, count >= limit
+        if self.state.windows.count(key, self.now, self.state.limits.window) >= limit:
+            raise ApiFault(9, "duplicate request, wait a minute")
+        return key

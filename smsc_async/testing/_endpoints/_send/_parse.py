@@ -3,19 +3,19 @@ lines), and their recipients."""
 
 from __future__ import annotations
 
-import enum
 import re
 from collections.abc import Mapping
 
 import attrs
 
-from ._rules import normalize_bot_recipient, normalize_email, normalize_phone
-from ._state import Account, MessageKind
-from ._wire import ApiFault
+from ..._rules._recipients import normalize_bot_recipient, normalize_email, normalize_phone
+from ..._state._account import Account
+from ..._state._codes import MessageKind
+from ..._state._settings import NlRecords
+from ..._wire._answer import ApiFault
 
 __all__ = [
     "Draft",
-    "NlRecords",
     "Recipients",
     "expand_recipients",
     "flag_kind",
@@ -105,21 +105,6 @@ def make_draft(
         tz=tz,
         raw_length=len(mes),
     )
-
-
-class NlRecords(enum.Enum):
-    """How a ``list`` line in ``nl=1`` mode is told to start a message, not to continue the
-    previous message's text. SMSC does not document it; each member plays one reading.
-
-    Either way, the part of the line before its first ``:`` decides.
-    """
-
-    PHONE_CHARS = "phone_chars"
-    """It holds a ``|`` (a sender prefix), or is made only of digits, spaces and
-    ``+ ( ) , ; -`` and ``G``/``g`` (numbers and groups). The default."""
-    RECIPIENTS = "recipients"
-    """After an optional ``sender[,tz]|``, it is a ``,``/``;`` list of recipients of any
-    kind: numbers, ``G<n>`` groups, e-mail addresses, ``@nick`` or ``#id``."""
 
 
 _LINE_HEAD = re.compile(r"^[\s\d+(),;\-Gg]+:")

@@ -9,16 +9,9 @@ from typing import Any
 
 import attrs
 
-from ._wire import json_text, xml_node
+from ..._wire._answer import json_text, money, xml_node
 
-__all__ = ["PhoneRow", "SendOutcome", "money", "render_send"]
-
-_CENT = Decimal("0.01")
-
-
-def money(value: Decimal) -> str:
-    """Money as SMSC writes it: two decimals (``1.40``, ``100.50``)."""
-    return str(value.quantize(_CENT))
+__all__ = ["PhoneRow", "SendOutcome", "render_send"]
 
 
 @attrs.frozen(kw_only=True)

@@ -21,7 +21,7 @@ Decisions where SMSC's documentation is silent:
 * An error with an id (3, 6) to a ``list`` request of several lines takes nothing, or, with
   ``FakeSMSC(list_errors=ListErrors.PARTIAL)``, the lines before the one at fault (see
   `ListErrors`). Errors answered without an id (1, 2, 4, 5, 9) always take nothing.
-* Files per kind (refused with error 1, or dropped): see `smsc_async.testing._send_files`.
+* Files per kind (refused with error 1, or dropped): see `kept_files`.
 * A WAP-push text needs a link line and a title line (SMSC's docs: "link and title separated by a
   line break"); a binary message's ``\n~~~\n`` tail is its ``pid``/``dcs`` and must read
   exactly ``pid: <0..255>, dcs: <0..255>``. Either broken is error 1.
@@ -34,15 +34,18 @@ from decimal import Decimal
 
 import attrs
 
-from ._rules import parse_message_id
-from ._rules_time import is_absolute, parse_send_time, parse_tz
-from ._send_files import kept_files
-from ._send_parse import Draft, Recipients, expand_recipients, flag_kind, parse_drafts
-from ._send_render import PhoneRow, SendOutcome, render_send
-from ._send_units import measure, unit_cost
-from ._state import FakeFile, LedgerEntry, ListErrors, MessageKind, StatusChange
-from ._state_server import Context
-from ._wire import ApiFault
+from ..._rules._recipients import parse_message_id
+from ..._rules._time import is_absolute, parse_send_time, parse_tz
+from ..._state._codes import MessageKind
+from ..._state._records import LedgerEntry, StatusChange
+from ..._state._settings import ListErrors
+from ..._state._shared import Context
+from ..._wire._answer import ApiFault
+from ..._wire._request import FakeFile
+from ._files import kept_files
+from ._parse import Draft, Recipients, expand_recipients, flag_kind, parse_drafts
+from ._render import PhoneRow, SendOutcome, render_send
+from ._units import measure, unit_cost
 
 __all__ = ["handle_send"]
 
@@ -311,9 +314,7 @@ def handle_send(ctx: Context) -> str:
         raise with_id(7, "invalid number")
     rule, limit = ("cost", state.limits.cost_identical) if cost_mode == 1 else (
         "send", state.limits.send_identical)  # fmt: skip
-    key, limited = ctx.rate_limited(rule, limit)
-    if limited:
-        raise ApiFault(9, "duplicate request, wait a minute")
+    key = ctx.limit_identical(rule, limit)
     total = sum((p.unit_cost * len(p.sent) for p in plans), Decimal(0))
     count = sum(p.units * len(p.sent) for p in plans)
     entries: list[LedgerEntry | None] = []

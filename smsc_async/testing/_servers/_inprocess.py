@@ -28,11 +28,12 @@ from urllib.parse import urlsplit
 
 import anyio
 
-from .._errors import ProtocolError
-from .._transports.base import ExchangeFailed, HttpRequest, HttpResponse, RequestNotSent, Timeouts
-from ._faults import Outcome, enact
-from ._faults_plan import FaultPlan
-from ._wire import FakeRequest, FakeResponse
+from ..._errors import ProtocolError
+from ..._transports.base import ExchangeFailed, HttpRequest, HttpResponse, RequestNotSent, Timeouts
+from .._faults._enact import Outcome, enact
+from .._faults._plan import FaultPlan
+from .._wire._answer import FakeResponse
+from .._wire._request import FakeRequest
 
 __all__ = ["MAX_RESPONSE_BYTES", "FakeHandler", "InProcessTransport"]
 

@@ -26,10 +26,11 @@ from typing import Any
 
 import anyio
 
-from ._faults import Outcome, enact
-from ._faults_plan import FaultPlan
+from .._faults._enact import Outcome, enact
+from .._faults._plan import FaultPlan
+from .._wire._answer import FakeResponse
+from .._wire._request import FakeRequest
 from ._inprocess import FakeHandler
-from ._wire import FakeRequest, FakeResponse
 
 __all__ = ["FakeASGIApp", "asgi_app"]
 

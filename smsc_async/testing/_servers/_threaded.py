@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from .._faults._plan import FaultPlan
 from ._asgi import asgi_app
-from ._faults_plan import FaultPlan
 from ._inprocess import FakeHandler
 
 if TYPE_CHECKING:

@@ -13,8 +13,9 @@
 
 from __future__ import annotations
 
-from ._state import FakeFile, MessageKind
-from ._wire import ApiFault
+from ..._state._codes import MessageKind
+from ..._wire._answer import ApiFault
+from ..._wire._request import FakeFile
 
 __all__ = ["kept_files"]
 
