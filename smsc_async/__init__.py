@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
+from ._bulk.checkpoint import Checkpoint, OpenRequest
 from ._bulk.job import BulkJob
 from ._bulk.outcomes import (
     BulkProgress,
     BulkSummary,
-    Checkpoint,
     NotSentOutcome,
-    OpenRequest,
     Outcome,
     OutcomeKind,
     ProgressStage,

@@ -11,9 +11,9 @@ import orjson
 import pytest
 
 from smsc_async import AsyncClient, Message, OutcomeUnknownError
+from smsc_async._bulk.checkpoint import Checkpoint
 from smsc_async._bulk.outcomes import (
     BulkProgress,
-    Checkpoint,
     Outcome,
     OutcomeKind,
     ProgressStage,

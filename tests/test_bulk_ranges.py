@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 
-from smsc_async._bulk.outcomes import to_ranges
+from smsc_async._bulk.checkpoint import to_ranges
 from smsc_async._bulk.ranges import RangeSet
 
 

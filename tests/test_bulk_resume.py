@@ -9,15 +9,13 @@ import orjson
 import pytest
 
 from smsc_async import AsyncClient, InsufficientFundsError, Message, Transport, ValidationError
+from smsc_async._bulk.checkpoint import Checkpoint, in_ranges, to_ranges
 from smsc_async._bulk.outcomes import (
     BulkProgress,
-    Checkpoint,
     NotSentOutcome,
     Outcome,
     ProgressStage,
     SentOutcome,
-    in_ranges,
-    to_ranges,
 )
 from smsc_async.testing import FakeSMSC, InProcessTransport
 from smsc_async.testing._wire._answer import FakeResponse

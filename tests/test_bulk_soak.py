@@ -33,10 +33,10 @@ import orjson
 import pytest
 
 from smsc_async import AsyncClient, Message, RetryPolicy, Timeouts
+from smsc_async._bulk.checkpoint import Checkpoint
 from smsc_async._bulk.job import BulkJob
 from smsc_async._bulk.outcomes import (
     BulkProgress,
-    Checkpoint,
     NotSentOutcome,
     Outcome,
     RejectedOutcome,

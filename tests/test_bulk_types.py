@@ -9,17 +9,14 @@ import orjson
 import pytest
 
 from smsc_async import InsufficientFundsError, Message
+from smsc_async._bulk.checkpoint import Checkpoint, OpenRequest, in_ranges, to_ranges
 from smsc_async._bulk.outcomes import (
     BulkSummary,
-    Checkpoint,
     NotSentOutcome,
-    OpenRequest,
     OutcomeKind,
     RejectedOutcome,
     SentOutcome,
     UnknownOutcome,
-    in_ranges,
-    to_ranges,
 )
 
 

@@ -21,6 +21,7 @@ import pytest
 from emulated import KINDS, emulated_client, skip_unsupported
 
 import smsc_async._call.attempt
+import smsc_async._call.cooloff
 import smsc_async._call.path
 from smsc_async import (
     IpBlockedError,
@@ -191,6 +192,7 @@ def shift_clock(monkeypatch: pytest.MonkeyPatch) -> Callable[[float], None]:
 
     monkeypatch.setattr(smsc_async._call.path, "monotonic", clock)
     monkeypatch.setattr(smsc_async._call.attempt, "monotonic", clock)
+    monkeypatch.setattr(smsc_async._call.cooloff, "monotonic", clock)
 
     def shift(seconds: float) -> None:
         offset[0] += seconds

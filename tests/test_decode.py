@@ -30,13 +30,10 @@ from smsc_async._errors import (
 )
 from smsc_async._resources.send.answer import parse_send
 from smsc_async._types.results import CostResult, PhoneReport, SendResult
-from smsc_async._wire.answers import (
+from smsc_async._wire.answers import decode_text, parse_error, parse_json, parse_xml
+from smsc_async._wire.values import (
     convert_fields,
-    decode_text,
     optional,
-    parse_error,
-    parse_json,
-    parse_xml,
     to_decimal,
     to_int,
     to_message_id,

@@ -16,9 +16,10 @@ import anyio
 import pytest
 
 from smsc_async import AsyncClient, NotSentError, RetryPolicy
+from smsc_async._call.multipart import MultipartBody
 from smsc_async._errors import ValidationError
 from smsc_async._transports.base import HttpRequest, RequestNotSent, Timeouts
-from smsc_async._types.attachment import CHUNK_SIZE, Attachment, AttachmentError, MultipartBody
+from smsc_async._types.attachment import CHUNK_SIZE, Attachment, AttachmentError
 from smsc_async._wire.form import form_fields
 from smsc_async.testing import FakeSMSC, Fault, FaultPlan
 from smsc_async.transports import AiohttpTransport, HttpxTransport

@@ -12,6 +12,7 @@ import orjson
 import pytest
 
 from smsc_async import AsyncClient, CallParams, HttpRequest, HttpResponse, Timeouts, Voice
+from smsc_async._call.multipart import MultipartBody
 from smsc_async._errors import ValidationError
 from smsc_async._resources.send.file_kinds import (
     CALL_MAX_FILE_SIZE,
@@ -19,7 +20,7 @@ from smsc_async._resources.send.file_kinds import (
     check_file_markers,
     file_marker,
 )
-from smsc_async._types.attachment import Attachment, MultipartBody
+from smsc_async._types.attachment import Attachment
 from smsc_async._types.ivr import IvrCommand, IvrItem, IvrMenu
 from smsc_async._types.viber import ViberButton
 from smsc_async.testing import FakeSMSC, MessageKind, serve_in_thread

@@ -13,7 +13,6 @@ import pytest
 from smsc_async import AsyncClient, ProtocolError, SaveFailedError, ValidationError
 from smsc_async._errors import ApiError, DuplicateRequestError
 from smsc_async._resources.status import (
-    MOSCOW,
     STATUS_PAIRS_PER_REQUEST,
     check_status_pairs,
     parse_status,
@@ -22,6 +21,7 @@ from smsc_async._resources.status import (
 from smsc_async._transports.base import HttpRequest, HttpResponse, Timeouts
 from smsc_async._types.status import MessageStatus, StatusCode, StatusError
 from smsc_async._wire.answers import decode_text
+from smsc_async._wire.values import MOSCOW
 from smsc_async.testing import FakeClock, FakeRequest, FakeSMSC, InProcessTransport
 
 pytestmark = pytest.mark.anyio

@@ -31,10 +31,10 @@ from anyio.streams.memory import MemoryObjectReceiveStream, MemoryObjectSendStre
 from .._call.retry import RetryPolicy
 from .._errors import SmscError, ValidationError
 from .._types.message import Message
+from .checkpoint import Checkpoint
 from .outcomes import (
     BulkProgress,
     BulkSummary,
-    Checkpoint,
     NotSentOutcome,
     Outcome,
     ProgressStage,

@@ -7,7 +7,7 @@ from __future__ import annotations
 import bisect
 from collections.abc import Iterable, Iterator
 
-from .outcomes import Ranges
+from .checkpoint import Ranges
 
 __all__ = ["RangeSet"]
 

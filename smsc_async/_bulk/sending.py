@@ -70,9 +70,10 @@ from .._resources.status import StatusArea
 from .._types.message import Message
 from .._types.results import SendResult
 from .._wire.checks import check_int
+from .checkpoint import Checkpoint
 from .engine import ProgressCallback
 from .job import BulkJob
-from .outcomes import Checkpoint, Outcome, UnknownOutcome
+from .outcomes import Outcome, UnknownOutcome
 from .pack import FloodGuard, Packer
 from .reconcile import DEFAULT_GRACE, reconcile_outcomes
 

@@ -20,13 +20,11 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 from .._errors import SmscError
+from .checkpoint import Checkpoint, OpenRequest, Ranges
 from .outcomes import (
     BulkSummary,
-    Checkpoint,
     NotSentOutcome,
-    OpenRequest,
     Outcome,
-    Ranges,
     RejectedOutcome,
     SentOutcome,
     UnknownOutcome,

@@ -34,7 +34,6 @@ from anyio.lowlevel import current_token
 from .._errors import (
     ClientClosedError,
     ConfigurationError,
-    IpBlockedError,
     NotSentError,
     OutcomeUnknownError,
     ProtocolError,
@@ -52,10 +51,12 @@ from .._transports.base import (
     Transport,
     deadline_transport,
 )
-from .._types.attachment import Attachment, MultipartBody
-from .._wire.answers import decode_text, parse_error
+from .._types.attachment import Attachment
+from .._wire.answers import decode_text
 from .._wire.form import form_body, form_fields
 from .attempt import Attempts, Slots, within
+from .cooloff import Cooloff
+from .multipart import MultipartBody
 from .retry import RetryPolicy, retry_after_seconds
 
 if TYPE_CHECKING:
@@ -80,7 +81,6 @@ class CallPath:
         "_auth",
         "_backend",
         "_base_url",
-        "_blocked_until",
         "_closed",
         "_cooloff",
         "_loop",
@@ -113,9 +113,8 @@ class CallPath:
         self._timeouts = timeouts
         self._retry = retry
         self._slots = slots
-        self._cooloff = cooloff
+        self._cooloff = Cooloff(cooloff)
         self._closed = False
-        self._blocked_until = 0.0  # monotonic time the IP block cool-off ends; 0: none
         # The event loop of the first request (anyio's backend and native loop token, the
         # loop itself on asyncio), then fixed: asking the backend directly is cheaper.
         self._backend: type[AsyncBackend] | None = None
@@ -174,8 +173,9 @@ class CallPath:
                 loop = None
             if loop is not self._loop:
                 raise wrong_loop()
-        if self._blocked_until:
-            self._refuse_while_blocked(endpoint)
+        cooloff = self._cooloff
+        if cooloff.until:
+            cooloff.refuse(endpoint)
         attempt = Attempts(endpoint, message_id)
         failure: SmscError
         try:
@@ -198,7 +198,7 @@ class CallPath:
             answer = _answer_text(response, self._redactor)
             if isinstance(answer, str):
                 if "rror" in answer:  # "error", "ERROR": perhaps error 4
-                    self._watch_ip_block(answer, endpoint)
+                    cooloff.watch(answer, endpoint)
                 return answer
             failure = answer
         # Raised here, outside the except block, so that nothing chains to the exception.
@@ -213,33 +213,6 @@ class CallPath:
                 "no event loop anyio supports (asyncio or trio) is running in this thread"
             ) from None
         self._backend, self._loop = token.backend_class, token.native_token
-
-    def _refuse_while_blocked(self, endpoint: str) -> None:
-        """Raise `IpBlockedError` while the cool-off after an error 4 lasts."""
-        left = self._blocked_until - monotonic()
-        if left <= 0:
-            self._blocked_until = 0.0
-            return
-        raise IpBlockedError(
-            4,
-            "refused locally, nothing was sent: SMSC blocked this IP (error 4) less than "
-            f"{self._cooloff:g} s ago; no request goes out for {left:.1f} s more",
-            endpoint=endpoint,
-        )
-
-    def _watch_ip_block(self, text: str, endpoint: str) -> None:
-        """Start the cool-off if ``text`` is error 4 (the caller's decoder raises it)."""
-        if not self._cooloff:
-            return
-        try:
-            error = parse_error(text, fmt=3, endpoint=endpoint)
-        except SmscError:
-            return  # unreadable: the caller's decoder says so
-        if isinstance(error, IpBlockedError):
-            self._blocked_until = monotonic() + self._cooloff
-            logger.warning(
-                "SMSC blocked this IP (error 4): no request goes out for %gs", self._cooloff
-            )
 
     async def _attempts(
         self, request: HttpRequest, attempt: Attempts, idempotent: bool

@@ -6,17 +6,9 @@ from collections.abc import Mapping
 
 from .._errors import ProtocolError
 from .._types.status import Balance
-from .._wire.answers import (
-    Converter,
-    convert_fields,
-    optional,
-    parse_json,
-    parse_xml,
-    to_decimal,
-    to_text,
-    xml_fields,
-)
+from .._wire.answers import parse_json, parse_xml, xml_fields
 from .._wire.records import decoded, text_lines
+from .._wire.values import Converter, convert_fields, optional, to_decimal, to_text
 from .base import Area
 
 __all__ = ["BalanceArea", "parse_balance"]

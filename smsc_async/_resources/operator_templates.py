@@ -20,13 +20,6 @@ from .._types.templates import (
     OperatorTemplateStatus,
     OperatorType,
 )
-from .._wire.answers import (
-    Converter,
-    convert_fields,
-    optional,
-    to_int,
-    to_text,
-)
 from .._wire.checks import check_sender, check_text
 from .._wire.records import (
     decoded,
@@ -34,6 +27,7 @@ from .._wire.records import (
     text_lines,
     xml_rows,
 )
+from .._wire.values import Converter, convert_fields, optional, to_int, to_text
 from .base import Area
 
 _TEXT_LIMIT = 100_000  # a template's text, as for message templates

@@ -24,26 +24,25 @@ from __future__ import annotations
 import builtins
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from .._errors import ProtocolError, ValidationError
 from .._types.status import MessageStatus, StatusCode, StatusError
-from .._wire.answers import (
+from .._wire.answers import parse_json, parse_xml, xml_fields
+from .._wire.checks import check_int, encode_phones
+from .._wire.records import decoded, parse_ok, raw_text, xml_rows
+from .._wire.values import (
     Converter,
     convert_fields,
     optional,
-    parse_json,
-    parse_xml,
     to_count,
+    to_datetime,
     to_decimal,
     to_int,
     to_message_id,
     to_text,
-    xml_fields,
+    to_timestamp,
 )
-from .._wire.checks import check_int, encode_phones
-from .._wire.records import decoded, parse_ok, raw_text, xml_rows
 from .base import Area
 
 __all__ = ["StatusArea", "check_status_pairs", "parse_status", "status_params"]
@@ -109,39 +108,6 @@ def status_params(
     if bot:
         params["bot"] = "1"
     return params
-
-
-MOSCOW = timezone(timedelta(hours=3), "MSK")
-"""The zone the text dates are read in (SMSC's default account zone; no DST since 2014)."""
-
-
-_DATE = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4}) (\d{1,2}):(\d{2})(?::(\d{2}))?")
-
-
-def to_datetime(value: object, field: str) -> datetime | None:
-    """A ``DD.MM.YYYY hh:mm[:ss]`` date in Moscow time; empty → None."""
-    text = to_text(value, field)
-    if not text:
-        return None
-    match = _DATE.fullmatch(text)
-    if match is None:
-        raise ProtocolError(f"{field}: not a DD.MM.YYYY hh:mm:ss date")
-    day, month, year, hour, minute, second = (int(g or 0) for g in match.groups())
-    try:
-        return datetime(year, month, day, hour, minute, second, tzinfo=MOSCOW)
-    except ValueError:
-        raise ProtocolError(f"{field}: not a real date") from None
-
-
-def to_timestamp(value: object, field: str) -> datetime | None:
-    """Unix seconds as an aware UTC datetime; empty or 0 (the server's "none") → None."""
-    number = optional(to_int)(value, field)
-    if not number:
-        return None
-    try:
-        return datetime.fromtimestamp(number, timezone.utc)
-    except (OverflowError, OSError, ValueError):
-        raise ProtocolError(f"{field}: timestamp out of range") from None
 
 
 def _code(enum_type: Any) -> Converter:

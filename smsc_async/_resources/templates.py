@@ -16,16 +16,7 @@ from typing import Any
 
 from .._errors import NotFoundError, ProtocolError, ValidationError
 from .._types.templates import Template, TemplateFormat
-from .._wire.answers import (
-    Converter,
-    convert_fields,
-    optional,
-    parse_json,
-    parse_xml,
-    to_int,
-    to_text,
-    xml_fields,
-)
+from .._wire.answers import parse_json, parse_xml, xml_fields
 from .._wire.checks import check_int, check_sender, check_text
 from .._wire.records import (
     decoded,
@@ -35,6 +26,7 @@ from .._wire.records import (
     text_lines,
     xml_rows,
 )
+from .._wire.values import Converter, convert_fields, optional, to_int, to_text
 from .base import Area
 
 __all__ = ["TemplatesArea", "parse_template_id", "parse_templates", "template_fields"]

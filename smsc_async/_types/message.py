@@ -17,6 +17,7 @@ import attrs
 from .._errors import ValidationError
 from .._masking import mask_recipients, mask_text
 from .._wire.checks import check_int
+from .._wire.prefix import CALL_PARAM_RANGES
 
 __all__ = ["CallParams", "HourWindow", "Message", "Translit", "Voice"]
 
@@ -72,9 +73,9 @@ class CallParams:
         ValidationError: field ``param.wait``, ``param.interval`` or ``param.attempts``.
     """
 
-    wait: int = attrs.field(validator=_ranged(10, 35, "param"))
-    interval: int = attrs.field(validator=_ranged(10, 3600, "param"))
-    attempts: int = attrs.field(validator=_ranged(1, 9, "param"))
+    wait: int = attrs.field(validator=_ranged(*CALL_PARAM_RANGES["wait"], "param"))
+    interval: int = attrs.field(validator=_ranged(*CALL_PARAM_RANGES["interval"], "param"))
+    attempts: int = attrs.field(validator=_ranged(*CALL_PARAM_RANGES["attempts"], "param"))
 
     def to_param(self) -> str:
         """The wire value, e.g. ``"20,10,3"``."""

@@ -6,11 +6,11 @@ of the server's own field names to raw values (``{"id": ..., "cnt": ..., "phones
 a result or an `ApiError`. Anything that does not fit raises `ProtocolError` and nothing else:
 no ``KeyError``, ``ValueError``, ``UnicodeDecodeError`` or parser exception ever escapes.
 
-This module holds the pieces every endpoint shares — charsets, the small converters (`to_int`,
-`to_decimal`, `to_text`, `to_message_id`), `parse_json`, `parse_xml`, `xml_fields`,
-`convert_fields` and error answers (`parse_error`); each endpoint's own answers are read in a
-``_decode_<endpoint>`` module (`smsc_async._resources.send.answer` for ``send.php``).
-Their `ProtocolError` reasons name the field and the kind of value, never the value itself.
+This module holds the pieces every endpoint shares — charsets, `parse_json`, `parse_xml`,
+`xml_fields` and error answers (`parse_error`); the value converters are in
+`smsc_async._wire.values`, and each endpoint's own answers are read in its area's module
+(`smsc_async._resources.send.answer` for ``send.php``). `ProtocolError` reasons name the
+field and the kind of value, never the value itself.
 """
 
 from __future__ import annotations
@@ -19,37 +19,27 @@ import codecs
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Mapping
-from decimal import Decimal, InvalidOperation
 from functools import lru_cache
-from typing import Any
 
 import orjson
 
 from .._errors import ApiError, ProtocolError, ValidationError, api_error
+from .values import to_int, to_message_id
 
 __all__ = [
     "DEFAULT_CHARSET",
-    "Converter",
     "check_fmt",
-    "convert_fields",
     "csv_error_fields",
     "decode_text",
     "error_from_fields",
-    "fail_value",
     "first_line",
     "in_context",
     "is_error",
     "load_or_text_error",
-    "optional",
     "parse_error",
     "parse_json",
     "parse_xml",
     "text_error_fields",
-    "to_count",
-    "to_decimal",
-    "to_int",
-    "to_message_id",
-    "to_text",
     "xml_fields",
     "xml_result",
 ]
@@ -58,8 +48,6 @@ DEFAULT_CHARSET = "cp1251"
 """The server's own default charset (windows-1251): the fallback for an answer that names no
 charset and is not valid UTF-8."""
 
-Converter = Callable[[object, str], Any]
-"""Turns one raw field value into its typed form; the second argument is the field's name."""
 
 # --------------------------------------------------------------------------- bytes → text
 
@@ -116,134 +104,6 @@ def _charset_of(content_type: str | None) -> str | None:
 
 
 # --------------------------------------------------------------------------- value converters
-
-
-def fail_value(field: str, expected: str, value: object) -> ProtocolError:
-    return ProtocolError(f"{field}: expected {expected}, got {type(value).__name__}")
-
-
-def to_int(value: object, field: str) -> int:
-    """An integer given as a JSON number or as decimal text (``"7"``, ``"-1"``).
-
-    Booleans, floats and anything else raise `ProtocolError`.
-    """
-    if type(value) is int:
-        return value
-    if isinstance(value, str):
-        text = value.strip()
-        digits = text[1:] if text[:1] in ("+", "-") else text
-        if digits.isascii() and digits.isdigit():
-            try:
-                return int(text)
-            except ValueError:  # more digits than int() will convert
-                pass
-    raise fail_value(field, "an integer", value)
-
-
-def to_count(value: object, field: str) -> int:
-    """A count that cannot be negative (SMS parts, seconds); see `to_int`."""
-    number = to_int(value, field)
-    if number < 0:
-        raise ProtocolError(f"{field}: negative count")
-    return number
-
-
-def to_decimal(value: object, field: str) -> Decimal:
-    """Money as `Decimal`, from text (``"1.40"``) or a JSON number.
-
-    A float goes through ``str`` so ``0.1`` stays ``Decimal("0.1")``, not binary noise.
-    NaN, infinities and non-ASCII digits raise `ProtocolError`.
-    """
-    if isinstance(value, str):
-        text = value.strip()
-    elif isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
-        text = str(value)
-    else:
-        raise fail_value(field, "a decimal number", value)
-    if text.isascii() and "_" not in text:
-        try:
-            number = Decimal(text)
-        except InvalidOperation:
-            pass
-        else:
-            if number.is_finite():
-                return number
-    raise fail_value(field, "a decimal number", value)
-
-
-def to_text(value: object, field: str) -> str:
-    """Text, accepting a number where text was expected (``"mccmnc": 25001``); None → ``""``."""
-    if isinstance(value, str):
-        return value.strip()
-    if value is None:
-        return ""
-    if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
-        return str(value)
-    raise fail_value(field, "text", value)
-
-
-def to_message_id(value: object, field: str = "id") -> int | str:
-    """A message id: canonical decimal numbers become `int`, other ids stay `str`.
-
-    ``"007"`` or ``"-5"`` are valid client-chosen string ids (``[A-Za-z0-9._-]``), so only a
-    canonical number (no sign, no leading zero) is turned into an `int`. Empty text, blanks or
-    control characters, booleans and floats raise `ProtocolError`.
-    """
-    if type(value) is int:
-        return value
-    if isinstance(value, str):
-        text = value.strip()
-        if text.isascii() and text.isdigit() and (text[0] != "0" or len(text) == 1):
-            try:
-                return int(text)
-            except ValueError:
-                return text
-        if text and text.isprintable() and " " not in text:
-            return text
-    raise fail_value(field, "a message id", value)
-
-
-def optional(convert: Converter) -> Converter:
-    """Wrap a converter so that a missing or empty value (None, ``""``) gives None."""
-
-    def convert_optional(value: object, field: str) -> Any:
-        if value is None or (isinstance(value, str) and not value.strip()):
-            return None
-        return convert(value, field)
-
-    return convert_optional
-
-
-def convert_fields(
-    raw: Mapping[str, object],
-    table: Mapping[str, tuple[str, Converter]],
-    required: frozenset[str] = frozenset(),
-) -> tuple[dict[str, Any], dict[str, Any]]:
-    """Split raw fields into converted known ones and the rest.
-
-    Args:
-        raw: the server's fields, by the server's names.
-        table: server name → (attribute name, converter).
-        required: attribute names that must be present.
-
-    Returns:
-        ``(known, extra)``: known fields by attribute name, unknown ones as they came.
-
-    Raises:
-        ProtocolError: a value did not convert, or a required field is missing.
-    """
-    known: dict[str, Any] = {}
-    extra: dict[str, Any] = {}
-    for key, value in raw.items():
-        entry = table.get(key)
-        if entry is None:
-            extra[key] = value
-        else:
-            known[entry[0]] = entry[1](value, key)
-    for name in required:
-        if known.get(name) is None:
-            raise ProtocolError(f"missing field {name!r}")
-    return known, extra
 
 
 # --------------------------------------------------------------------------- JSON and XML

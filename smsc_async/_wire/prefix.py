@@ -96,6 +96,10 @@ def prefixed(prefix: Prefix, text: str | None = None) -> PrefixedText:
 
 
 _CALL_TAIL = "\n~~~\n"
+
+#: The server's working ranges of a call's ``param`` (wait, interval, attempts), shared with
+#: `smsc_async.CallParams`; outside them it silently replaces all three by its defaults.
+CALL_PARAM_RANGES = {"wait": (10, 35), "interval": (10, 3600), "attempts": (1, 9)}
 _CALL_PARAM = re.compile(r"([0-9]{1,4}),([0-9]{1,4}),([0-9]{1,4})")
 
 
@@ -105,8 +109,6 @@ def _check_call_tail(tail: str) -> None:
     The server reads that tail as the call's ``param`` (not as a comment), and any invalid
     value resets all three call settings; so only `CallParams`' ranges are accepted.
     """
-    from .._types.message import CallParams  # here: _options imports this module
-
     rule = (
         "of a call may end with \\n~~~\\n and a param w,i,n only (wait 10..35, "
         "interval 10..3600, attempts 1..9): SMSC reads that tail as the call's param"
@@ -114,10 +116,9 @@ def _check_call_tail(tail: str) -> None:
     values = _CALL_PARAM.fullmatch(tail)
     if values is None:
         raise ValidationError("text", rule)
-    try:
-        CallParams(wait=int(values[1]), interval=int(values[2]), attempts=int(values[3]))
-    except ValidationError:
-        raise ValidationError("text", rule) from None
+    for number, (low, high) in zip(values.groups(), CALL_PARAM_RANGES.values(), strict=True):
+        if not low <= int(number) <= high:
+            raise ValidationError("text", rule)
 
 
 def refuse_prefix(field: str, text: str, *, explicit_ok: bool = True) -> str:

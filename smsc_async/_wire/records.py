@@ -17,12 +17,8 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from .._errors import ProtocolError, ValidationError
-from .answers import (
-    parse_error,
-    parse_json,
-    parse_xml,
-    to_text,
-)
+from .answers import parse_error, parse_json, parse_xml
+from .values import to_text
 
 __all__ = [
     "decoded",

@@ -14,25 +14,27 @@ import orjson
 from ..._errors import ProtocolError, ValidationError
 from ..._types.results import CostResult, PhoneReport, SendResult
 from ..._wire.answers import (
-    Converter,
     check_fmt,
-    convert_fields,
     csv_error_fields,
     error_from_fields,
-    fail_value,
     first_line,
     in_context,
     is_error,
     load_or_text_error,
-    optional,
     parse_json,
     text_error_fields,
+    xml_result,
+)
+from ..._wire.values import (
+    Converter,
+    convert_fields,
+    fail_value,
+    optional,
     to_count,
     to_decimal,
     to_int,
     to_message_id,
     to_text,
-    xml_result,
 )
 
 __all__ = ["parse_send"]
