@@ -18,7 +18,7 @@ from smsc_async import AsyncClient
 from smsc_async.testing import FakeSMSC, InProcessTransport
 from smsc_async.testing._wire import FakeRequest, FakeResponse
 
-EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
 
 def _load(name: str) -> ModuleType:
