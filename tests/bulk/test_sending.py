@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import anyio
 import pytest
+from emulated import LOGIN, PASSWORD, emulated_client
 
 from smsc_async import (
     AsyncClient,
@@ -35,7 +36,6 @@ from smsc_async.testing import FakeSMSC, Fault, FaultPlan
 
 pytestmark = pytest.mark.anyio
 
-LOGIN, PASSWORD = "bulk", "bulk-secret"
 PRICE = Decimal("1.50")
 
 
@@ -43,16 +43,6 @@ def _fake(balance: Decimal = Decimal(100_000)) -> FakeSMSC:
     fake = FakeSMSC()
     fake.add_account(LOGIN, PASSWORD, balance=balance, price=PRICE, senders=("SMSC", "shop"))
     return fake
-
-
-def _client(fake: FakeSMSC, plan: FaultPlan | None = None) -> AsyncClient:
-    return AsyncClient(
-        login=LOGIN,
-        password=PASSWORD,
-        base_url="http://smsc.test",
-        allow_http=True,
-        transport=fake.transport(faults=plan),
-    )
 
 
 def _messages(count: int, start: int = 0) -> list[Message]:
@@ -74,7 +64,7 @@ def _ledger_texts(fake: FakeSMSC) -> list[str]:
 
 async def test_every_message_is_sent_once_in_list_requests_filling_every_slot() -> None:
     fake = _fake()
-    async with _client(fake) as client:
+    async with emulated_client("inprocess", fake) as client:
         job = client.send_many(_messages(700), sender="shop")
         outcomes = await _collect(job)
     summary = job.summary()
@@ -102,7 +92,7 @@ async def test_an_async_iterable_is_read_lazily_and_bounded_by_max_lines() -> No
             read.append(1)
             yield message
 
-    async with _client(fake) as client:
+    async with emulated_client("inprocess", fake) as client:
         summary = await client.send_many(stream(), max_lines=10).run()
     assert summary.sent == 95 and summary.requests == 10 and len(read) == 95
     assert len(fake.ledger) == 95
@@ -116,7 +106,7 @@ async def test_parts_and_cost_are_attributed_per_message() -> None:
         Message("+79990000004", "ж" * 71),  # 2 parts, UCS-2
         Message(["+79990000005", "123"], "half bad"),  # the server drops "123"
     ]
-    async with _client(fake) as client:
+    async with emulated_client("inprocess", fake) as client:
         outcomes = await _collect(client.send_many(iter(messages)))
     got = {i: (o.parts, o.cost) for i, o in outcomes.items() if isinstance(o, SentOutcome)}
     assert got == {0: (1, PRICE), 1: (4, PRICE * 4), 2: (2, PRICE * 2), 3: (1, PRICE)}
@@ -132,7 +122,7 @@ async def test_bad_messages_are_rejected_alone() -> None:
     messages[9] = Message("123", "no such number")  # refused by the server's report
     messages[13] = Message("+79990000013", "group", sender="NOTREG")  # error 6, whole request
     messages[20] = Message("G7", "a group")  # cannot be accounted for per message
-    async with _client(fake) as client:
+    async with emulated_client("inprocess", fake) as client:
         job = client.send_many(iter(messages), max_lines=40)
         outcomes = await _collect(job)
     rejected = {i: o for i, o in outcomes.items() if isinstance(o, RejectedOutcome)}
@@ -182,7 +172,7 @@ async def test_account_wide_errors_stop_fast_and_report_the_rest_not_sent(
 
 async def test_stop_and_leaving_the_block_early_report_the_rest_not_sent() -> None:
     fake = _fake()
-    async with _client(fake) as client:
+    async with emulated_client("inprocess", fake) as client:
         job = client.send_many(iter(_messages(3000)), max_lines=10)
         async with job:
             async for outcome in job:
@@ -202,7 +192,7 @@ async def test_stop_and_leaving_the_block_early_report_the_rest_not_sent() -> No
 
 async def test_an_error_in_the_block_cancels_the_job_and_propagates() -> None:
     fake = _fake()
-    async with _client(fake) as client:
+    async with emulated_client("inprocess", fake) as client:
         job = client.send_many(iter(_messages(500)), max_lines=10)
         with pytest.raises(KeyError):
             async with job:
@@ -222,7 +212,7 @@ async def test_progress_events_form_a_write_ahead_log() -> None:
         await anyio.lowlevel.checkpoint()  # a callback that writes lets other tasks run
         events.append(event)
 
-    async with _client(fake) as client:
+    async with emulated_client("inprocess", fake) as client:
         summary = await client.send_many(_messages(140), on_progress=on_progress).run()
     # One at a time and in order: a persisted checkpoint is never older than the last one.
     assert [e.summary.requests for e in events] == sorted(e.summary.requests for e in events)
@@ -240,7 +230,7 @@ async def test_reconcile_settles_lost_answers_through_status() -> None:
     fake, plan = _fake(), FaultPlan()
     plan.once(Fault.reset_after(), endpoint="send")  # processed, answer lost
     plan.once(Fault.reset_before(), endpoint="send")  # never processed
-    async with _client(fake, plan) as client:
+    async with emulated_client("inprocess", fake, faults=plan) as client:
         job = client.send_many(iter(_messages(50)), max_lines=10)
         outcomes = await _collect(job)
         unknown = [o for o in outcomes.values() if isinstance(o, UnknownOutcome)]
@@ -272,7 +262,7 @@ async def test_client_reconcile_keeps_unanswered_unknown_without_waiting() -> No
         recipients=("+79990000000",),
         started_at=time.time(),
     )
-    async with _client(fake, plan) as client:
+    async with emulated_client("inprocess", fake, faults=plan) as client:
         with anyio.fail_after(5):  # no answer to wait for: the grace does not apply
             assert await client.reconcile([outcome], grace=60) == [outcome]
         assert await client.reconcile([]) == []
@@ -280,7 +270,7 @@ async def test_client_reconcile_keeps_unanswered_unknown_without_waiting() -> No
 
 async def test_reconcile_believes_found_at_once_and_not_found_only_after_the_grace() -> None:
     fake = _fake()
-    async with _client(fake) as client:
+    async with emulated_client("inprocess", fake) as client:
         sent = await client.send_list(_messages(1), id="x-1")
         assert sent.id == "x-1"
         now = time.time()
@@ -322,7 +312,7 @@ async def test_bad_options_fail_before_anything_is_sent(
     options: dict[str, object], field: str
 ) -> None:
     fake = _fake()
-    async with _client(fake) as client:
+    async with emulated_client("inprocess", fake) as client:
         with pytest.raises(ValidationError) as caught:
             client.send_many(_messages(3), **options)  # type: ignore[arg-type]
         with pytest.raises(ValidationError):
@@ -333,7 +323,7 @@ async def test_bad_options_fail_before_anything_is_sent(
 
 async def test_a_job_runs_once_and_iterates_only_inside_its_block() -> None:
     fake = _fake()
-    async with _client(fake) as client:
+    async with emulated_client("inprocess", fake) as client:
         job = client.send_many(_messages(3))
         with pytest.raises(RuntimeError):
             await job.__anext__()
@@ -352,7 +342,7 @@ def _flooding() -> Iterator[Message]:
 
 async def test_the_anti_flood_rule_is_kept_client_side() -> None:
     fake = _fake()
-    async with _client(fake) as client:
+    async with emulated_client("inprocess", fake) as client:
         outcomes = await _collect(client.send_many(_flooding(), max_lines=7))
         capped = await client.send_many(_flooding(), flood_limit=None, max_lines=7).run()
         unguarded = await client.send_many(
@@ -371,7 +361,7 @@ async def test_the_anti_flood_rule_is_kept_client_side() -> None:
 
 async def test_requests_are_never_identical_so_the_duplicate_rule_never_fires() -> None:
     fake = _fake()
-    async with _client(fake) as client:
+    async with emulated_client("inprocess", fake) as client:
         first = await client.send_many(_messages(28)).run()
         again = await client.send_many(_messages(28)).run()  # the caller asked twice
     assert first.sent == again.sent == 28 and first.requests == again.requests == 14
@@ -392,7 +382,7 @@ async def test_reconcile_grace_counts_from_when_the_client_gave_up() -> None:
         started_at=now - 600,
         ended_at=now,
     )
-    async with _client(fake) as client:
+    async with emulated_client("inprocess", fake) as client:
         with pytest.raises(TimeoutError):
             with anyio.fail_after(0.3):
                 await client.reconcile([outcome], grace=60)
@@ -403,7 +393,7 @@ async def test_reconcile_grace_counts_from_when_the_client_gave_up() -> None:
 async def test_a_lost_answer_records_when_the_client_gave_up() -> None:
     fake, plan = _fake(), FaultPlan()
     plan.once(Fault.reset_after(), endpoint="send")
-    async with _client(fake, plan) as client:
+    async with emulated_client("inprocess", fake, faults=plan) as client:
         before = time.time()
         job = client.send_many(_messages(3))
         outcomes = await _collect(job)

@@ -9,7 +9,6 @@ SMSC does not document how it tells the lines apart, so the emulator plays each 
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator
 from urllib.parse import parse_qsl
 
 import pytest
@@ -22,6 +21,7 @@ from smsc_async._wire.checks import encode_phones
 from smsc_async._wire.form import form_body
 from smsc_async.testing import FakeSMSC, NlRecords
 from smsc_async.testing._endpoints._send._parse import parse_drafts
+from smsc_async.testing.pytest_plugin import TEST_LOGIN, TEST_PASSWORD
 
 PHONE = "79991112233"
 READINGS = list(NlRecords)
@@ -135,39 +135,27 @@ def test_whatever_the_encoder_accepts_reads_back_as_sent(messages: list[Message]
 
 
 @pytest.fixture(params=READINGS, ids=[r.value for r in READINGS])
-def fake(request: pytest.FixtureRequest) -> FakeSMSC:
+def smsc_fake(request: pytest.FixtureRequest) -> FakeSMSC:
     fake = FakeSMSC(nl_records=request.param)
-    fake.add_account("shop", "pa55word", senders=("SMSC", "Shop"))
+    fake.add_account(TEST_LOGIN, TEST_PASSWORD, senders=("SMSC", "Shop"))
     return fake
-
-
-@pytest.fixture
-async def client(fake: FakeSMSC) -> AsyncIterator[AsyncClient]:
-    async with AsyncClient(
-        login="shop",
-        password="pa55word",
-        base_url="http://smsc.test",
-        allow_http=True,
-        transport=fake.transport(),
-    ) as client:
-        yield client
 
 
 @pytest.mark.anyio
 async def test_send_list_in_nl_mode_reaches_the_emulator_as_sent(
-    client: AsyncClient, fake: FakeSMSC
+    smsc_client: AsyncClient, smsc_fake: FakeSMSC
 ) -> None:
     messages = [
         Message(PHONE, "Your table:\nTime: 10:30\nИтого: 2 guests", comment="booking\nB-17"),
         Message("79991112234", "Second\n\nmessage"),
         Message("79991112235", "Hi", sender="Shop"),
     ]
-    await client.send_list(messages, nl=True)
-    assert [(e.text, e.comment) for e in fake.ledger] == [
+    await smsc_client.send_list(messages, nl=True)
+    assert [(e.text, e.comment) for e in smsc_fake.ledger] == [
         ("Your table:\nTime: 10:30\nИтого: 2 guests", "booking\nB-17"),
         ("Second\n\nmessage", None),
         ("Hi", None),
     ]
     with pytest.raises(ValidationError):
-        await client.send_list([Message(PHONE, "Meet\n10:30 tomorrow")], nl=True)
-    assert len(fake.requests) == 1
+        await smsc_client.send_list([Message(PHONE, "Meet\n10:30 tomorrow")], nl=True)
+    assert len(smsc_fake.requests) == 1

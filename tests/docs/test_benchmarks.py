@@ -19,7 +19,7 @@ from benchmarks.fastserver import FastServer, serve_fast
 from benchmarks.server import LOGIN, PASSWORD
 from smsc_async import AsyncClient, HttpRequest, HttpResponse, Timeouts
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 class _Capture:

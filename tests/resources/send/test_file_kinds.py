@@ -10,6 +10,7 @@ from typing import Any
 
 import orjson
 import pytest
+from emulated import emulated_client, skip_unsupported
 
 from smsc_async import AsyncClient, CallParams, HttpRequest, HttpResponse, Timeouts, Voice
 from smsc_async._call.multipart import MultipartBody
@@ -23,8 +24,8 @@ from smsc_async._resources.send.file_kinds import (
 from smsc_async._types.attachment import Attachment
 from smsc_async._types.ivr import IvrCommand, IvrItem, IvrMenu
 from smsc_async._types.viber import ViberButton
-from smsc_async.testing import FakeSMSC, MessageKind, serve_in_thread
-from smsc_async.transports import AiohttpTransport, HttpxTransport
+from smsc_async.testing import FakeSMSC, MessageKind
+from smsc_async.testing.pytest_plugin import TEST_LOGIN, TEST_PASSWORD
 
 pytestmark = pytest.mark.anyio
 
@@ -341,92 +342,96 @@ async def test_call_file_limits(unread: tuple[AsyncClient, Recorder], tmp_path: 
 
 
 @pytest.fixture
-def fake() -> FakeSMSC:
+def smsc_fake() -> FakeSMSC:
     fake = FakeSMSC()
-    fake.add_account("shop", "pw", balance=Decimal("1000"), senders=("SMSC",), test_mode=False)
+    fake.add_account(
+        TEST_LOGIN, TEST_PASSWORD, balance=Decimal("1000"), senders=("SMSC",), test_mode=False
+    )
     return fake
 
 
-@pytest.fixture
-async def client(fake: FakeSMSC) -> AsyncIterator[AsyncClient]:
-    async with AsyncClient(login="shop", password="pw", base_url="http://smsc.test",
-                           allow_http=True, transport=fake.transport()) as client:  # fmt: skip
-        yield client
-
-
-def ledger_files(fake: FakeSMSC) -> list[tuple[str, str, bytes]]:
-    (entry,) = fake.ledger
+def ledger_files(smsc_fake: FakeSMSC) -> list[tuple[str, str, bytes]]:
+    (entry,) = smsc_fake.ledger
     return [(f.field, f.filename, f.data) for f in entry.files]
 
 
-async def test_mms_round_trip(fake: FakeSMSC, client: AsyncClient) -> None:
-    result = await client.send_mms("79990001122", "Привет <file 1>", subject="Тема", files=[PNG])
-    (entry,) = fake.ledger
+async def test_mms_round_trip(smsc_fake: FakeSMSC, smsc_client: AsyncClient) -> None:
+    result = await smsc_client.send_mms(
+        "79990001122", "Привет <file 1>", subject="Тема", files=[PNG]
+    )
+    (entry,) = smsc_fake.ledger
     assert (entry.id, entry.kind, entry.text) == (result.id, MessageKind.MMS, "Привет <file 1>")
     assert entry.params["subj"] == "Тема"
-    assert ledger_files(fake) == [("file0", "pic.png", b"\x89PNG-data")]
+    assert ledger_files(smsc_fake) == [("file0", "pic.png", b"\x89PNG-data")]
 
 
-async def test_email_round_trip(fake: FakeSMSC, client: AsyncClient, tmp_path: Path) -> None:
+async def test_email_round_trip(
+    smsc_fake: FakeSMSC, smsc_client: AsyncClient, tmp_path: Path
+) -> None:
     path = tmp_path / "report.csv"
     path.write_bytes(b"a;b\n1;2\n")
     report = Attachment.from_path(path)
-    await client.send_email(
+    await smsc_client.send_email(
         "alex@mysite.com", "See <file 1>", subject="Report", sender="me@x.ru", files=[report]
     )
-    (entry,) = fake.ledger
+    (entry,) = smsc_fake.ledger
     assert (entry.kind, entry.text, entry.sender) == (MessageKind.MAIL, "See <file 1>", "me@x.ru")
     assert entry.recipients == ("alex@mysite.com",)
-    assert ledger_files(fake) == [("file0", "report.csv", b"a;b\n1;2\n")]
+    assert ledger_files(smsc_fake) == [("file0", "report.csv", b"a;b\n1;2\n")]
 
 
-async def test_call_round_trip(fake: FakeSMSC, client: AsyncClient) -> None:
-    result = await client.call("79990001122", "Hello <file 1>", files=[WAV], voice=Voice.FEMALE_2)
-    (entry,) = fake.ledger
+async def test_call_round_trip(smsc_fake: FakeSMSC, smsc_client: AsyncClient) -> None:
+    result = await smsc_client.call(
+        "79990001122", "Hello <file 1>", files=[WAV], voice=Voice.FEMALE_2
+    )
+    (entry,) = smsc_fake.ledger
     assert (entry.kind, entry.text) == (MessageKind.CALL, "Hello <file 1>")
     assert entry.params["voice"] == "w2"
     assert result.parts == entry.parts > 30  # seconds: the text plus 30 for the file
-    assert ledger_files(fake) == [("file0", "hello.wav", b"RIFF-wave")]
+    assert ledger_files(smsc_fake) == [("file0", "hello.wav", b"RIFF-wave")]
 
 
-async def test_viber_round_trip(fake: FakeSMSC, client: AsyncClient) -> None:
+async def test_viber_round_trip(smsc_fake: FakeSMSC, smsc_client: AsyncClient) -> None:
     button = ViberButton.call("79990001122", "Позвонить")
-    await client.send_viber("79990001122", "Звоните", picture=PNG, button=button)
-    (entry,) = fake.ledger
+    await smsc_client.send_viber("79990001122", "Звоните", picture=PNG, button=button)
+    (entry,) = smsc_fake.ledger
     assert entry.kind is MessageKind.VIBER
     assert entry.text == "Звоните {button,tel:79990001122,Позвонить} <file 1>"
-    assert ledger_files(fake) == [("file0", "pic.png", b"\x89PNG-data")]
+    assert ledger_files(smsc_fake) == [("file0", "pic.png", b"\x89PNG-data")]
 
 
 # The emulator's own file rules, with requests the SDK itself would refuse to make
 
 
-async def raw_send(fake: FakeSMSC, fields: dict[str, str], files: list[Attachment]) -> Any:
-    body = MultipartBody([*CREDENTIALS, *fields.items()], files)
+EMULATOR_CREDENTIALS = [("login", TEST_LOGIN), ("psw", TEST_PASSWORD), *CREDENTIALS[2:]]
+
+
+async def raw_send(smsc_fake: FakeSMSC, fields: dict[str, str], files: list[Attachment]) -> Any:
+    body = MultipartBody([*EMULATOR_CREDENTIALS, *fields.items()], files)
     request = HttpRequest(url="http://smsc.test/sys/send.php", stream=body,
                           content_type=body.content_type)  # fmt: skip
-    response = await fake.transport().request(request, Timeouts())
+    response = await smsc_fake.transport().request(request, Timeouts())
     return orjson.loads(response.content)
 
 
 async def test_emulator_refuses_too_many_or_too_large_mail_files(
-    fake: FakeSMSC, tmp_path: Path
+    smsc_fake: FakeSMSC, tmp_path: Path
 ) -> None:
     mail = {"phones": "a@b.ru", "mes": "x", "subj": "s", "sender": "c@d.ru", "mail": "1"}
     many = [Attachment.from_bytes(b"x", f"{n}.txt") for n in range(21)]
-    assert (await raw_send(fake, mail, many[:20]))["id"]
-    assert (await raw_send(fake, {**mail, "mes": "y"}, many))["error_code"] == 1
+    assert (await raw_send(smsc_fake, mail, many[:20]))["id"]
+    assert (await raw_send(smsc_fake, {**mail, "mes": "y"}, many))["error_code"] == 1
     big = sparse(tmp_path / "big.bin", EMAIL_MAX_FILE_SIZE + 1)
-    assert (await raw_send(fake, {**mail, "mes": "z"}, [big]))["error_code"] == 1
-    assert len(fake.ledger) == 1
+    assert (await raw_send(smsc_fake, {**mail, "mes": "z"}, [big]))["error_code"] == 1
+    assert len(smsc_fake.ledger) == 1
 
 
-async def test_emulator_drops_excess_call_files(fake: FakeSMSC, tmp_path: Path) -> None:
+async def test_emulator_drops_excess_call_files(smsc_fake: FakeSMSC, tmp_path: Path) -> None:
     big = sparse(tmp_path / "big.wav", CALL_MAX_FILE_SIZE + 1)
     files = [big, *(Attachment.from_bytes(bytes([n]), f"{n}.mp3") for n in range(5))]
-    answer = await raw_send(fake, {"phones": "79990001122", "call": "1"}, files)
+    answer = await raw_send(smsc_fake, {"phones": "79990001122", "call": "1"}, files)
     assert answer["cnt"] == 4 * 30
-    assert [name for _, name, _ in ledger_files(fake)] == ["0.mp3", "1.mp3", "2.mp3", "3.mp3"]
+    assert [name for _, name, _ in ledger_files(smsc_fake)] == ["0.mp3", "1.mp3", "2.mp3", "3.mp3"]
 
 
 @pytest.mark.parametrize(
@@ -434,38 +439,34 @@ async def test_emulator_drops_excess_call_files(fake: FakeSMSC, tmp_path: Path) 
     [("a.png", 1 << 20, True), ("a.png", (1 << 20) + 1, False), ("a.exe", 10, False)],
 )
 async def test_emulator_viber_file_rules(
-    fake: FakeSMSC, name: str, size: int, accepted: bool
+    smsc_fake: FakeSMSC, name: str, size: int, accepted: bool
 ) -> None:
     file = Attachment.from_bytes(bytes(size), name)
     answer = await raw_send(
-        fake, {"phones": "79990001122", "mes": "<file 1>", "viber": "1"}, [file]
+        smsc_fake, {"phones": "79990001122", "mes": "<file 1>", "viber": "1"}, [file]
     )
     assert ("id" in answer) is accepted
-    assert len(fake.ledger) == int(accepted)
+    assert len(smsc_fake.ledger) == int(accepted)
     if not accepted:
         assert answer["error_code"] == 1
 
 
 @pytest.mark.parametrize("kind", ["httpx", "aiohttp"])
 async def test_email_with_files_over_a_real_socket(
-    fake: FakeSMSC, tmp_path: Path, kind: str, anyio_backend: str
+    smsc_fake: FakeSMSC, tmp_path: Path, kind: str, anyio_backend: str
 ) -> None:
-    if kind == "aiohttp" and anyio_backend == "trio":
-        pytest.skip("aiohttp runs on asyncio only")
+    skip_unsupported(kind, anyio_backend)
     data = bytes(range(256)) * 4096  # 1 MiB of every byte value
     path = tmp_path / "data.bin"
     path.write_bytes(data)
-    transport = HttpxTransport() if kind == "httpx" else AiohttpTransport()
-    with serve_in_thread(fake) as server:
-        async with AsyncClient(login="shop", password="pw", base_url=server.url,
-                               allow_http=True, transport=transport) as client:  # fmt: skip
-            files = [PNG, Attachment.from_path(path)]
-            await client.send_email(
-                "a@b.ru", "Данные: <file 2>", subject="Тема", sender="c@d.ru", files=files
-            )
-    (entry,) = fake.ledger
+    async with emulated_client(kind, smsc_fake) as client:
+        files = [PNG, Attachment.from_path(path)]
+        await client.send_email(
+            "a@b.ru", "Данные: <file 2>", subject="Тема", sender="c@d.ru", files=files
+        )
+    (entry,) = smsc_fake.ledger
     assert (entry.kind, entry.text) == (MessageKind.MAIL, "Данные: <file 2>")
-    assert ledger_files(fake) == [
+    assert ledger_files(smsc_fake) == [
         ("file0", "pic.png", b"\x89PNG-data"),
         ("file1", "data.bin", data),
     ]

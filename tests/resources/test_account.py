@@ -3,7 +3,6 @@ each endpoint's error codes mean — against the emulator, on asyncio and trio."
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from decimal import Decimal
 from typing import Any
 
@@ -13,13 +12,9 @@ from smsc_async import (
     ApiError,
     AsyncClient,
     DuplicateRequestError,
-    InsufficientFundsError,
-    InvalidDateError,
     NotFoundError,
     OutcomeUnknownError,
     ProtocolError,
-    RetryPolicy,
-    SaveFailedError,
     ValidationError,
 )
 from smsc_async._resources.balance import parse_balance
@@ -28,10 +23,11 @@ from smsc_async._types.status import Balance
 from smsc_async._wire.answers import decode_text
 from smsc_async._wire.records import parse_ok
 from smsc_async.testing import FakeClock, FakeRequest, FakeSMSC, Fault, FaultPlan
+from smsc_async.testing.pytest_plugin import TEST_LOGIN, TEST_PASSWORD
 
 pytestmark = pytest.mark.anyio
 
-LOGIN, PASSWORD = "shop", "pa55word"
+LOGIN, PASSWORD = TEST_LOGIN, TEST_PASSWORD
 PHONE = "79991112233"
 
 
@@ -41,35 +37,17 @@ def clock() -> FakeClock:
 
 
 @pytest.fixture
-def fake(clock: FakeClock) -> FakeSMSC:
+def smsc_fake(clock: FakeClock) -> FakeSMSC:
     fake = FakeSMSC(clock=clock)
     account = fake.add_account(LOGIN, PASSWORD, balance=Decimal("250.80"), currency="KZT")
     account.add_task_group(42, "web")
     return fake
 
 
-@pytest.fixture
-def faults() -> FaultPlan:
-    return FaultPlan()
-
-
-@pytest.fixture
-async def client(fake: FakeSMSC, faults: FaultPlan) -> AsyncIterator[AsyncClient]:
-    async with AsyncClient(
-        login=LOGIN,
-        password=PASSWORD,
-        base_url="http://smsc.test",
-        allow_http=True,
-        transport=fake.transport(faults=faults),
-        retry=RetryPolicy(attempts=3, backoff=0.0),
-    ) as client:
-        yield client
-
-
-async def raw(fake: FakeSMSC, path: str, query: str) -> str:
+async def raw(smsc_fake: FakeSMSC, path: str, query: str) -> str:
     """Ask the emulator directly (a hand-built request) and return the answer text."""
     auth = f"login={LOGIN}&psw={PASSWORD}&charset=utf-8&"
-    response = await fake.handle(
+    response = await smsc_fake.handle(
         FakeRequest(method="GET", path=path, query=(auth + query).encode())
     )
     return decode_text(response.body, response.content_type)
@@ -99,9 +77,11 @@ def test_balance_decoder(fmt: int, text: str, expected: Balance) -> None:
 
 
 @pytest.mark.parametrize("cur", ["", "&cur=1"])
-async def test_emulator_balance_decodes_alike_in_every_format(fake: FakeSMSC, cur: str) -> None:
+async def test_emulator_balance_decodes_alike_in_every_format(
+    smsc_fake: FakeSMSC, cur: str
+) -> None:
     answers = [
-        parse_balance(await raw(fake, "/sys/balance.php", f"fmt={fmt}{cur}"), fmt=fmt)
+        parse_balance(await raw(smsc_fake, "/sys/balance.php", f"fmt={fmt}{cur}"), fmt=fmt)
         for fmt in range(4)
     ]
     currency = "KZT" if cur else None
@@ -115,14 +95,14 @@ def test_unreadable_balance(text: str) -> None:
     assert caught.value.endpoint == "balance"
 
 
-async def test_balance_and_its_rate_rule(client: AsyncClient, clock: FakeClock) -> None:
+async def test_balance_and_its_rate_rule(smsc_client: AsyncClient, clock: FakeClock) -> None:
     for _ in range(10):
-        assert await client.balance() == Balance(amount=Decimal("250.80"), currency="KZT")
+        assert await smsc_client.balance() == Balance(amount=Decimal("250.80"), currency="KZT")
     with pytest.raises(DuplicateRequestError) as caught:
-        await client.balance()
+        await smsc_client.balance()
     assert (caught.value.code, caught.value.endpoint) == (9, "balance")
     clock.advance(60)
-    assert (await client.balance()).amount == Decimal("250.80")
+    assert (await smsc_client.balance()).amount == Decimal("250.80")
 
 
 # ------------------------------------------------------------------ ping.php
@@ -142,41 +122,43 @@ def test_not_ok_answers(fmt: int, text: str) -> None:
         parse_ok(text, fmt=fmt, endpoint="ping")
 
 
-async def test_emulator_ping_answers_in_every_format(fake: FakeSMSC) -> None:
+async def test_emulator_ping_answers_in_every_format(smsc_fake: FakeSMSC) -> None:
     for fmt in range(4):
         parse_ok(
-            await raw(fake, "/sys/ping.php", f"id=42&info={fmt}&fmt={fmt}"),
+            await raw(smsc_fake, "/sys/ping.php", f"id=42&info={fmt}&fmt={fmt}"),
             fmt=fmt,
             endpoint="ping",
         )
         with pytest.raises(NotFoundError):
-            parse_ok(await raw(fake, "/sys/ping.php", f"id=7&fmt={fmt}"), fmt=fmt, endpoint="ping")
-    assert [e.info for e in fake.ping_events] == ["0", "1", "2", "3"]
+            parse_ok(
+                await raw(smsc_fake, "/sys/ping.php", f"id=7&fmt={fmt}"), fmt=fmt, endpoint="ping"
+            )
+    assert [e.info for e in smsc_fake.ping_events] == ["0", "1", "2", "3"]
 
 
-async def test_notify(client: AsyncClient, fake: FakeSMSC) -> None:
-    await client.notify(42, name="web-1", host="10.0.0.1", info="disk full\nsda1")
-    await client.notify(42, name="web-1", recovered=True)
-    assert [(e.group_id, e.name, e.host, e.info, e.recovered) for e in fake.ping_events] == [
+async def test_notify(smsc_client: AsyncClient, smsc_fake: FakeSMSC) -> None:
+    await smsc_client.notify(42, name="web-1", host="10.0.0.1", info="disk full\nsda1")
+    await smsc_client.notify(42, name="web-1", recovered=True)
+    assert [(e.group_id, e.name, e.host, e.info, e.recovered) for e in smsc_fake.ping_events] == [
         (42, "web-1", "10.0.0.1", "disk full\nsda1", False),
         (42, "web-1", "", "", True),
     ]
     with pytest.raises(NotFoundError) as caught:
-        await client.notify(7)
+        await smsc_client.notify(7)
     assert (caught.value.code, caught.value.endpoint) == (3, "ping")
     for bad in ({"name": "two\nlines"}, {"recovered": 1}, {"host": ""}):
         with pytest.raises(ValidationError):
-            await client.notify(42, **bad)
+            await smsc_client.notify(42, **bad)
     with pytest.raises(ValidationError):
-        await client.notify(0)
+        await smsc_client.notify(0)
 
 
-async def test_notify_rate_rule(client: AsyncClient) -> None:
+async def test_notify_rate_rule(smsc_client: AsyncClient) -> None:
     for _ in range(5):
-        await client.notify(42, info="down")
+        await smsc_client.notify(42, info="down")
     with pytest.raises(DuplicateRequestError):
-        await client.notify(42, info="down")
-    await client.notify(42, info="still down")  # not identical
+        await smsc_client.notify(42, info="down")
+    await smsc_client.notify(42, info="still down")  # not identical
 
 
 # ------------------------------------------------------------------ raw requests
@@ -231,9 +213,9 @@ def test_raw_params_refused(params: dict[str, object]) -> None:
 
 
 @pytest.mark.parametrize("endpoint", ["", "../send", "send.php", "Send", "sys/send", "a" * 41])
-async def test_raw_endpoint_names_are_checked(client: AsyncClient, endpoint: str) -> None:
+async def test_raw_endpoint_names_are_checked(smsc_client: AsyncClient, endpoint: str) -> None:
     with pytest.raises(ValidationError) as caught:
-        await client.request(endpoint)
+        await smsc_client.request(endpoint)
     assert caught.value.field == "endpoint"
 
 
@@ -246,28 +228,30 @@ def test_parse_raw() -> None:
         parse_raw("<html/>", endpoint="senders")
 
 
-async def test_raw_request_round_trip(client: AsyncClient, fake: FakeSMSC) -> None:
-    created = await client.request("templates", add=1, name="Greet", msg="Hi, you", format="sms")
+async def test_raw_request_round_trip(smsc_client: AsyncClient, smsc_fake: FakeSMSC) -> None:
+    created = await smsc_client.request(
+        "templates", add=1, name="Greet", msg="Hi, you", format="sms"
+    )
     assert created == {"id": 1}
-    listing: Any = await client.request("templates", get=True, idempotent=True)
+    listing: Any = await smsc_client.request("templates", get=True, idempotent=True)
     assert listing == [
         {"id": 1, "name": "Greet", "format": "sms", "sender": "", "flag": 0, "message": "Hi, you"}
     ]
-    assert await client.request("templates", del_=1, id=1) == {"result": "OK"}
+    assert await smsc_client.request("templates", del_=1, id=1) == {"result": "OK"}
     with pytest.raises(NotFoundError) as caught:
-        await client.request("templates", del_=True, id=1)
+        await smsc_client.request("templates", del_=True, id=1)
     assert caught.value.endpoint == "templates"
 
 
 async def test_raw_request_is_not_retried_unless_idempotent(
-    client: AsyncClient, fake: FakeSMSC, faults: FaultPlan
+    smsc_client: AsyncClient, smsc_fake: FakeSMSC, smsc_faults: FaultPlan
 ) -> None:
-    faults.once(Fault.reset_after(), endpoint="balance")
+    smsc_faults.once(Fault.reset_after(), endpoint="balance")
     with pytest.raises(OutcomeUnknownError):
-        await client.request("balance")
-    faults.once(Fault.reset_after(), endpoint="balance")
-    assert await client.request("balance", idempotent=True) == {"balance": "250.80"}
-    assert [r.error_code for r in fake.requests] == [None, None, None]
+        await smsc_client.request("balance")
+    smsc_faults.once(Fault.reset_after(), endpoint="balance")
+    assert await smsc_client.request("balance", idempotent=True) == {"balance": "250.80"}
+    assert [r.error_code for r in smsc_fake.requests] == [None, None, None]
 
 
 @pytest.mark.parametrize(
@@ -286,12 +270,12 @@ async def test_raw_request_is_not_retried_unless_idempotent(
     ],
 )
 async def test_raw_request_refuses_idempotent_for_what_spends_or_acts(
-    client: AsyncClient, fake: FakeSMSC, endpoint: str, params: dict[str, object]
+    smsc_client: AsyncClient, smsc_fake: FakeSMSC, endpoint: str, params: dict[str, object]
 ) -> None:
     with pytest.raises(ValidationError) as caught:
-        await client.request(endpoint, idempotent=True, **params)
+        await smsc_client.request(endpoint, idempotent=True, **params)
     assert caught.value.field == "idempotent"
-    assert fake.requests == []  # refused before any I/O
+    assert smsc_fake.requests == []  # refused before any I/O
 
 
 @pytest.mark.parametrize(
@@ -304,80 +288,17 @@ async def test_raw_request_refuses_idempotent_for_what_spends_or_acts(
     ],
 )
 async def test_raw_request_allows_idempotent_reads_of_acting_endpoints(
-    client: AsyncClient, faults: FaultPlan, endpoint: str, params: dict[str, object]
+    smsc_client: AsyncClient, smsc_faults: FaultPlan, endpoint: str, params: dict[str, object]
 ) -> None:
     # The emulator does not serve these endpoints: an error answer shows the request went out.
-    faults.once(Fault.error(1, "parameters error"), endpoint=endpoint)
+    smsc_faults.once(Fault.error(1, "parameters error"), endpoint=endpoint)
     with pytest.raises(ApiError):
-        await client.request(endpoint, idempotent=True, **params)
-    assert [fired.endpoint for fired in faults.fired] == [endpoint]
+        await smsc_client.request(endpoint, idempotent=True, **params)
+    assert [fired.endpoint for fired in smsc_faults.fired] == [endpoint]
 
 
-async def test_raw_request_still_sends_non_idempotent(client: AsyncClient, fake: FakeSMSC) -> None:
-    assert (await client.request("send", phones=PHONE, mes="Hi"))["cnt"] == 1
-    assert len(fake.ledger) == 1
-
-
-# ------------------------------------------------------------------ error codes per endpoint
-
-
-async def _send(client: AsyncClient) -> object:
-    return await client.send(PHONE, "Hi")
-
-
-async def _template_delete(client: AsyncClient) -> object:
-    await client.templates.delete(1)
-    return None
-
-
-async def _ping(client: AsyncClient) -> object:
-    await client.notify(42)
-    return None
-
-
-async def _status_delete(client: AsyncClient) -> object:
-    await client.status.delete(1, PHONE)
-    return None
-
-
-async def _status(client: AsyncClient) -> object:
-    return await client.status(1, PHONE)
-
-
-async def _raw_templates(client: AsyncClient) -> object:
-    return await client.request("templates", get=1)
-
-
-CALLS = {
-    "send": _send,
-    "templates": _template_delete,
-    "ping": _ping,
-    "status": _status_delete,
-    "status read": _status,
-    "request templates": _raw_templates,
-}
-
-
-@pytest.mark.parametrize(
-    ("call", "code", "error"),
-    [
-        ("send", 3, InsufficientFundsError),
-        ("send", 5, InvalidDateError),
-        ("templates", 3, NotFoundError),
-        ("templates", 5, SaveFailedError),
-        ("ping", 3, NotFoundError),
-        ("ping", 5, ApiError),
-        ("status", 5, SaveFailedError),
-        ("status read", 3, ApiError),
-        ("request templates", 3, NotFoundError),
-        ("request templates", 5, SaveFailedError),
-    ],
-)
-async def test_error_codes_mean_what_they_mean_on_each_endpoint(
-    client: AsyncClient, faults: FaultPlan, call: str, code: int, error: type[ApiError]
+async def test_raw_request_still_sends_non_idempotent(
+    smsc_client: AsyncClient, smsc_fake: FakeSMSC
 ) -> None:
-    faults.once(Fault.error(code, "as the server says"))
-    with pytest.raises(ApiError) as caught:
-        await CALLS[call](client)
-    assert type(caught.value) is error
-    assert (caught.value.code, caught.value.description) == (code, "as the server says")
+    assert (await smsc_client.request("send", phones=PHONE, mes="Hi"))["cnt"] == 1
+    assert len(smsc_fake.ledger) == 1

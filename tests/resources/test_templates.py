@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 import pytest
 
 from smsc_async import (
@@ -28,10 +26,11 @@ from smsc_async._types.templates import (
 )
 from smsc_async._wire.answers import decode_text
 from smsc_async.testing import FakeClock, FakeRequest, FakeSMSC, Fault, FaultPlan
+from smsc_async.testing.pytest_plugin import TEST_LOGIN, TEST_PASSWORD
 
 pytestmark = pytest.mark.anyio
 
-LOGIN, PASSWORD = "shop", "pa55word"
+LOGIN, PASSWORD = TEST_LOGIN, TEST_PASSWORD
 Add, State = OperatorTemplateAddStatus, OperatorTemplateState
 
 
@@ -41,33 +40,16 @@ def clock() -> FakeClock:
 
 
 @pytest.fixture
-def fake(clock: FakeClock) -> FakeSMSC:
+def smsc_fake(clock: FakeClock) -> FakeSMSC:
     fake = FakeSMSC(clock=clock)
     fake.add_account(LOGIN, PASSWORD, senders=("SMSC", "ivan"))
     return fake
 
 
-@pytest.fixture
-def faults() -> FaultPlan:
-    return FaultPlan()
-
-
-@pytest.fixture
-async def client(fake: FakeSMSC, faults: FaultPlan) -> AsyncIterator[AsyncClient]:
-    async with AsyncClient(
-        login=LOGIN,
-        password=PASSWORD,
-        base_url="http://smsc.test",
-        allow_http=True,
-        transport=fake.transport(faults=faults),
-    ) as client:
-        yield client
-
-
-async def raw(fake: FakeSMSC, path: str, query: str) -> str:
+async def raw(smsc_fake: FakeSMSC, path: str, query: str) -> str:
     """Ask the emulator directly (a hand-built request) and return the answer text."""
     auth = f"login={LOGIN}&psw={PASSWORD}&charset=utf-8&"
-    response = await fake.handle(
+    response = await smsc_fake.handle(
         FakeRequest(method="GET", path=path, query=(auth + query).encode())
     )
     return decode_text(response.body, response.content_type)
@@ -229,7 +211,7 @@ def test_op_template_errors() -> None:
 
 
 async def test_emulator_template_answers_decode_alike_in_every_format(
-    fake: FakeSMSC, clock: FakeClock
+    smsc_fake: FakeSMSC, clock: FakeClock
 ) -> None:
     path = "/sys/templates.php"
     ids = []
@@ -241,11 +223,13 @@ async def test_emulator_template_answers_decode_alike_in_every_format(
             "name=D&msg=%20pad%20",
         ]
     ):
-        ids.append(parse_template_id(await raw(fake, path, f"add=1&{query}&fmt={fmt}"), fmt=fmt))
+        ids.append(
+            parse_template_id(await raw(smsc_fake, path, f"add=1&{query}&fmt={fmt}"), fmt=fmt)
+        )
     assert ids == [1, 2, 3, 4]
     lists = []
     for fmt in range(4):
-        lists.append(parse_templates(await raw(fake, path, f"get=1&fmt={fmt}"), fmt=fmt))
+        lists.append(parse_templates(await raw(smsc_fake, path, f"get=1&fmt={fmt}"), fmt=fmt))
     assert lists[0] == lists[1] == lists[2] == lists[3]
     assert [(t.name, t.message, t.auto_signature) for t in lists[3]] == [
         ("A, b", "x, y\nz", False),
@@ -255,12 +239,14 @@ async def test_emulator_template_answers_decode_alike_in_every_format(
     ]
 
 
-async def test_emulator_op_template_answers_decode_alike_in_every_format(fake: FakeSMSC) -> None:
+async def test_emulator_op_template_answers_decode_alike_in_every_format(
+    smsc_fake: FakeSMSC,
+) -> None:
     path = "/sys/op_templates.php"
     query = "sender=ivan&msg=Code%20%25s"
     added = []
     for fmt in range(4):
-        text = await raw(fake, path, f"add=1&{query}&mts_srv=1&soc=1&fmt={fmt}")
+        text = await raw(smsc_fake, path, f"add=1&{query}&mts_srv=1&soc=1&fmt={fmt}")
         added.append(parse_op_templates(text, fmt=fmt, statuses=Add))
     assert added[0] == added[1] == added[2] == added[3]
     assert [(r.operator, r.status, r.id) for r in added[0]] == [
@@ -268,7 +254,9 @@ async def test_emulator_op_template_answers_decode_alike_in_every_format(fake: F
         (OperatorType.SOC, Add.ADDED, 2),
     ]
     got = [
-        parse_op_templates(await raw(fake, path, f"get=1&{query}&fmt={f}"), fmt=f, statuses=State)
+        parse_op_templates(
+            await raw(smsc_fake, path, f"get=1&{query}&fmt={f}"), fmt=f, statuses=State
+        )
         for f in range(4)
     ]
     assert got[0] == got[1] == got[2] == got[3]
@@ -278,80 +266,82 @@ async def test_emulator_op_template_answers_decode_alike_in_every_format(fake: F
 # ------------------------------------------------------------------ the client
 
 
-async def test_template_lifecycle(client: AsyncClient, fake: FakeSMSC) -> None:
-    created = await client.templates.create(
+async def test_template_lifecycle(smsc_client: AsyncClient, smsc_fake: FakeSMSC) -> None:
+    created = await smsc_client.templates.create(
         "Greeting, long", "Hello, {name}\nBye", format=TemplateFormat.SMS, auto_signature=True
     )
     assert created == Template(
         id=1, name="Greeting, long", message="Hello, {name}\nBye", format=TemplateFormat.SMS, flag=1
     )
-    plain = await client.templates.create("Plain", "Text")
+    plain = await smsc_client.templates.create("Plain", "Text")
     assert (plain.id, plain.format, plain.auto_signature) == (2, TemplateFormat.UNSET, False)
-    assert await client.templates.list() == [created, plain]
-    await client.templates.update(1, sender="ivan", auto_signature=False)
-    await client.templates.update(2, format=TemplateFormat.MAIL, message="Longer")
-    first, second = await client.templates.list()
+    assert await smsc_client.templates.list() == [created, plain]
+    await smsc_client.templates.update(1, sender="ivan", auto_signature=False)
+    await smsc_client.templates.update(2, format=TemplateFormat.MAIL, message="Longer")
+    first, second = await smsc_client.templates.list()
     assert (first.sender, first.auto_signature, first.message) == ("ivan", False, created.message)
     assert (second.format, second.message) == (TemplateFormat.MAIL, "Longer")
-    await client.templates.delete(1)
-    assert [t.id for t in await client.templates.list()] == [2]
-    assert list(fake.account(LOGIN).templates) == [2]
+    await smsc_client.templates.delete(1)
+    assert [t.id for t in await smsc_client.templates.list()] == [2]
+    assert list(smsc_fake.account(LOGIN).templates) == [2]
 
 
 async def test_template_errors_mean_what_they_mean_on_templates(
-    client: AsyncClient, faults: FaultPlan
+    smsc_client: AsyncClient, smsc_faults: FaultPlan
 ) -> None:
     with pytest.raises(NotFoundError) as missing:
-        await client.templates.delete(99)
+        await smsc_client.templates.delete(99)
     assert (missing.value.code, missing.value.endpoint) == (3, "templates")
     with pytest.raises(NotFoundError):
-        await client.templates.update(99, name="x")
-    faults.once(Fault.error(5, "save error"), endpoint="templates")
+        await smsc_client.templates.update(99, name="x")
+    smsc_faults.once(Fault.error(5, "save error"), endpoint="templates")
     with pytest.raises(SaveFailedError) as failed:
-        await client.templates.create("A", "B")
+        await smsc_client.templates.create("A", "B")
     assert failed.value.code == 5
     with pytest.raises(ValidationError, match="at least one field"):
-        await client.templates.update(1)
+        await smsc_client.templates.update(1)
     with pytest.raises(ValidationError):
-        await client.templates.delete(0)
+        await smsc_client.templates.delete(0)
 
 
-async def test_templates_rate_rule(client: AsyncClient, clock: FakeClock) -> None:
+async def test_templates_rate_rule(smsc_client: AsyncClient, clock: FakeClock) -> None:
     for _ in range(3):
-        assert await client.templates.list() == []
+        assert await smsc_client.templates.list() == []
     with pytest.raises(DuplicateRequestError) as caught:
-        await client.templates.list()
+        await smsc_client.templates.list()
     assert caught.value.endpoint == "templates"
     clock.advance(60)
-    assert await client.templates.list() == []
+    assert await smsc_client.templates.list() == []
 
 
-async def test_operator_templates(client: AsyncClient, fake: FakeSMSC) -> None:
-    added = await client.operator_templates.create(
+async def test_operator_templates(smsc_client: AsyncClient, smsc_fake: FakeSMSC) -> None:
+    added = await smsc_client.operator_templates.create(
         "ivan", "Code %s", [OperatorType.MTS_SERVICE, OperatorType.BEELINE_TRANSACTIONAL]
     )
     assert [(r.operator, r.status, r.id) for r in added] == [
         (OperatorType.MTS_SERVICE, Add.ADDED, 1),
         (OperatorType.BEELINE_TRANSACTIONAL, Add.ADDED, 2),
     ]
-    fake.account(LOGIN).op_templates[0].status = 3  # the operator rejected it
-    statuses = {r.operator: r for r in await client.operator_templates.statuses("ivan", "Code %s")}
+    smsc_fake.account(LOGIN).op_templates[0].status = 3  # the operator rejected it
+    statuses = {
+        r.operator: r for r in await smsc_client.operator_templates.statuses("ivan", "Code %s")
+    }
     assert statuses[OperatorType.MTS_SERVICE].status is State.REJECTED
     assert statuses[OperatorType.BEELINE_TRANSACTIONAL].status is State.AWAITING_REGISTRATION
     assert (statuses[OperatorType.SOC].status, statuses[OperatorType.SOC].id) == (
         State.NOT_FOUND,
         None,
     )
-    unknown = await client.operator_templates.create("SMSC2", "Code", [OperatorType.SOC])
+    unknown = await smsc_client.operator_templates.create("SMSC2", "Code", [OperatorType.SOC])
     assert [r.status for r in unknown] == [Add.SENDER_NOT_ACCEPTED]
 
 
-async def test_operator_templates_rate_rule_and_errors(client: AsyncClient) -> None:
+async def test_operator_templates_rate_rule_and_errors(smsc_client: AsyncClient) -> None:
     for _ in range(10):
-        await client.operator_templates.statuses("ivan", "X")
+        await smsc_client.operator_templates.statuses("ivan", "X")
     with pytest.raises(DuplicateRequestError):
-        await client.operator_templates.statuses("ivan", "X")
+        await smsc_client.operator_templates.statuses("ivan", "X")
     with pytest.raises(ValidationError):
-        await client.operator_templates.create("ivan", "X", [])
+        await smsc_client.operator_templates.create("ivan", "X", [])
     with pytest.raises(InvalidParametersError):
-        await client.request("op_templates", add=1, sender="ivan", msg="X")
+        await smsc_client.request("op_templates", add=1, sender="ivan", msg="X")

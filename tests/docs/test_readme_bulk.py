@@ -22,7 +22,7 @@ from smsc_async.testing import FakeSMSC, InProcessTransport
 from smsc_async.testing._wire._answer import FakeResponse
 from smsc_async.testing._wire._request import FakeRequest
 
-README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+README = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
 (PATTERN,) = [b for b in re.findall(r"```python\n(.*?)```", README, re.S) if "send_resumably" in b]
 
 LOGIN, PASSWORD = "readme", "readme-secret"

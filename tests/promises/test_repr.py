@@ -6,7 +6,6 @@ The attributes stay readable as they are.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from decimal import Decimal
 
 import pytest
@@ -29,7 +28,6 @@ from smsc_async import (
 )
 from smsc_async._masking import mask_recipient
 from smsc_async._resources.send.request import encode_send, encode_send_list
-from smsc_async.testing import FakeSMSC
 
 PHONE = "79991234567"
 OTHER = "+7 (999) 765-43-21"
@@ -111,36 +109,17 @@ def test_messages_and_every_outcome() -> None:
         assert "index=" in assert_clean(outcome)
 
 
-@pytest.fixture
-def fake() -> FakeSMSC:
-    fake = FakeSMSC()
-    fake.add_account("shop", "pa55word")
-    return fake
-
-
-@pytest.fixture
-async def client(fake: FakeSMSC) -> AsyncIterator[AsyncClient]:
-    async with AsyncClient(
-        login="shop",
-        password="pa55word",
-        base_url="http://smsc.test",
-        allow_http=True,
-        transport=fake.transport(),
-    ) as client:
-        yield client
-
-
 @pytest.mark.anyio
-async def test_what_the_client_returns_is_masked(client: AsyncClient) -> None:
-    sent = await client.send(PHONE, TEXT, id="order-1", op=True)
+async def test_what_the_client_returns_is_masked(smsc_client: AsyncClient) -> None:
+    sent = await smsc_client.send(PHONE, TEXT, id="order-1", op=True)
     assert sent.phones and sent.phones[0].phone == PHONE
     assert_clean(sent)
-    assert_clean(await client.cost(PHONE, TEXT, op=True))
-    status = await client.status("order-1", PHONE, detail=2)
+    assert_clean(await smsc_client.cost(PHONE, TEXT, op=True))
+    status = await smsc_client.status("order-1", PHONE, detail=2)
     assert status.message == TEXT
     assert_clean(status)
-    assert_clean(await client.status.many([("order-1", PHONE)], detail=1))
-    async with client.send_many([Message(PHONE, TEXT), Message(OTHER, "")]) as job:
+    assert_clean(await smsc_client.status.many([("order-1", PHONE)], detail=1))
+    async with smsc_client.send_many([Message(PHONE, TEXT), Message(OTHER, "")]) as job:
         outcomes = [o async for o in job]
     assert len(outcomes) == 2
     for outcome in outcomes:

@@ -7,7 +7,7 @@ refused before anything is sent — checked here at the emulator, on asyncio and
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import pytest
@@ -26,10 +26,10 @@ from smsc_async import (
 )
 from smsc_async._resources.send.request import encode_send, encode_send_list
 from smsc_async.testing import FakeSMSC
+from smsc_async.testing.pytest_plugin import TEST_LOGIN, TEST_PASSWORD
 
 pytestmark = pytest.mark.anyio
 
-LOGIN, PASSWORD = "shop", "pa55word"
 PHONE = "79991112233"
 # C0 controls other than tab and line breaks, DEL, and C1 controls (NEL among them).
 CONTROLS = ["\x00", "\x01", "\x07", "\x08", "\x0b", "\x0c", "\x1b", "\x1f", "\x7f", "\x85"]
@@ -38,22 +38,10 @@ SENDERS_TAKEN = ["SMSC", "My Shop 24!", "A-B_C.D&E'", "+79991234567", "123456789
 
 
 @pytest.fixture
-def fake() -> FakeSMSC:
+def smsc_fake() -> FakeSMSC:
     fake = FakeSMSC()
-    fake.add_account(LOGIN, PASSWORD, senders=(*SENDERS_TAKEN, *SENDERS_REFUSED))
+    fake.add_account(TEST_LOGIN, TEST_PASSWORD, senders=(*SENDERS_TAKEN, *SENDERS_REFUSED))
     return fake
-
-
-@pytest.fixture
-async def client(fake: FakeSMSC) -> AsyncIterator[AsyncClient]:
-    async with AsyncClient(
-        login=LOGIN,
-        password=PASSWORD,
-        base_url="http://smsc.test",
-        allow_http=True,
-        transport=fake.transport(),
-    ) as client:
-        yield client
 
 
 def refused(call: Callable[[], object]) -> ValidationError:
@@ -107,17 +95,17 @@ TEXT_SENDS: dict[str, Send] = {
 
 @pytest.mark.parametrize("way", TEXT_SENDS)
 async def test_every_send_refuses_control_characters_before_sending(
-    client: AsyncClient, fake: FakeSMSC, way: str
+    smsc_client: AsyncClient, smsc_fake: FakeSMSC, way: str
 ) -> None:
     with pytest.raises(ValidationError) as caught:
-        await TEXT_SENDS[way](client, "Your code: 4821\x00")
+        await TEXT_SENDS[way](smsc_client, "Your code: 4821\x00")
     assert caught.value.field in ("message", "messages[1].text")
     assert "control characters" in caught.value.rule
-    assert fake.requests == []
+    assert smsc_fake.requests == []
 
 
 async def test_send_many_rejects_each_message_with_a_control_character(
-    client: AsyncClient, fake: FakeSMSC
+    smsc_client: AsyncClient, smsc_fake: FakeSMSC
 ) -> None:
     messages = [
         Message(PHONE, "fine"),
@@ -126,7 +114,7 @@ async def test_send_many_rejects_each_message_with_a_control_character(
         Message("79991112236", "fine too", sender="Магазин"),
         Message("79991112237", "fine three"),
     ]
-    async with client.send_many(messages) as job:
+    async with smsc_client.send_many(messages) as job:
         outcomes = sorted([o async for o in job], key=lambda o: o.index)
     assert [o.kind for o in outcomes] == [
         OutcomeKind.SENT,
@@ -137,7 +125,7 @@ async def test_send_many_rejects_each_message_with_a_control_character(
     ]
     fields = [getattr(o.error, "field", None) for o in outcomes]
     assert fields[1:4] == ["messages[1].text", "messages[2].comment", "messages[3].sender"]
-    assert sorted(e.text for e in fake.ledger) == ["fine", "fine three"]
+    assert sorted(e.text for e in smsc_fake.ledger) == ["fine", "fine three"]
 
 
 # ------------------------------------------------------------------------------- senders
@@ -175,18 +163,20 @@ SENDER_SENDS: dict[str, Callable[[AsyncClient, str], Awaitable[object]]] = {
 
 @pytest.mark.parametrize("way", SENDER_SENDS)
 async def test_every_send_refuses_a_cyrillic_sender_before_sending(
-    client: AsyncClient, fake: FakeSMSC, way: str
+    smsc_client: AsyncClient, smsc_fake: FakeSMSC, way: str
 ) -> None:
     with pytest.raises(ValidationError) as caught:
-        await SENDER_SENDS[way](client, "Магазин")
+        await SENDER_SENDS[way](smsc_client, "Магазин")
     assert caught.value.field in ("sender", "messages[0].sender")
-    assert fake.requests == []
+    assert smsc_fake.requests == []
 
 
 @pytest.mark.parametrize("way", ["send", "send_list", "send_flash", "send_viber"])
-async def test_a_latin_sender_goes_out(client: AsyncClient, fake: FakeSMSC, way: str) -> None:
-    await SENDER_SENDS[way](client, "My Shop 24!")
-    assert [e.sender for e in fake.ledger] == ["My Shop 24!"]
+async def test_a_latin_sender_goes_out(
+    smsc_client: AsyncClient, smsc_fake: FakeSMSC, way: str
+) -> None:
+    await SENDER_SENDS[way](smsc_client, "My Shop 24!")
+    assert [e.sender for e in smsc_fake.ledger] == ["My Shop 24!"]
 
 
 def test_ivr_sms_sender_follows_the_same_rule() -> None:
@@ -198,19 +188,21 @@ def test_ivr_sms_sender_follows_the_same_rule() -> None:
 # ------------------------------------------------------------------- comments on calls
 
 
-async def test_call_refuses_a_comment_before_sending(client: AsyncClient, fake: FakeSMSC) -> None:
+async def test_call_refuses_a_comment_before_sending(
+    smsc_client: AsyncClient, smsc_fake: FakeSMSC
+) -> None:
     options: dict[str, Any] = {"comment": "order 17"}
     with pytest.raises(ValidationError) as caught:
-        await client.call(PHONE, "Hello", **options)
+        await smsc_client.call(PHONE, "Hello", **options)
     assert caught.value.field == "comment"
     assert "param" in caught.value.rule
     menu = IvrMenu(greeting="Hi", prompt="Press 1", items=[IvrItem(key="1", actions=["Thanks"])])
     with pytest.raises(ValidationError):
-        await client.call(PHONE, menu, **options)
+        await smsc_client.call(PHONE, menu, **options)
     wav = Attachment.from_bytes(b"RIFF" + b"\0" * 200, "hello.wav")
     with pytest.raises(ValidationError):
-        await client.call(PHONE, files=[wav], **options)
-    assert fake.requests == []
+        await smsc_client.call(PHONE, files=[wav], **options)
+    assert smsc_fake.requests == []
 
 
 def test_call_prefixed_lines_refuse_a_comment() -> None:
@@ -226,16 +218,18 @@ def test_call_prefixed_lines_refuse_a_comment() -> None:
     assert viber["list"] == f"{PHONE}:__VIBER__: Hi\\n~~~\\nc"
 
 
-async def test_send_many_rejects_a_commented_call_line(client: AsyncClient, fake: FakeSMSC) -> None:
+async def test_send_many_rejects_a_commented_call_line(
+    smsc_client: AsyncClient, smsc_fake: FakeSMSC
+) -> None:
     messages = [
         Message(PHONE, prefixed(Prefix.CALL, "Hello"), comment="order 17"),
         Message(PHONE, prefixed(Prefix.CALL, "Hello")),
     ]
-    async with client.send_many(messages) as job:
+    async with smsc_client.send_many(messages) as job:
         outcomes = sorted([o async for o in job], key=lambda o: o.index)
     assert [o.kind for o in outcomes] == [OutcomeKind.REJECTED, OutcomeKind.SENT]
     assert getattr(outcomes[0].error, "field", None) == "messages[0].comment"
-    assert [e.comment for e in fake.ledger] == [None]
+    assert [e.comment for e in smsc_fake.ledger] == [None]
 
 
 def test_a_call_prefix_takes_only_a_valid_param_tail() -> None:
@@ -247,8 +241,10 @@ def test_a_call_prefix_takes_only_a_valid_param_tail() -> None:
     assert prefixed(Prefix.VIBER, "Hi\n~~~\nnote") == "__VIBER__: Hi\n~~~\nnote"
 
 
-async def test_call_refuses_a_param_tail_in_its_text(client: AsyncClient, fake: FakeSMSC) -> None:
+async def test_call_refuses_a_param_tail_in_its_text(
+    smsc_client: AsyncClient, smsc_fake: FakeSMSC
+) -> None:
     with pytest.raises(ValidationError) as caught:
-        await client.call(PHONE, "Hello\n~~~\n20,10,3")
+        await smsc_client.call(PHONE, "Hello\n~~~\n20,10,3")
     assert caught.value.field == "message"
-    assert fake.requests == []
+    assert smsc_fake.requests == []

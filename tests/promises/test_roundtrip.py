@@ -6,42 +6,31 @@ decoder), so agreement here is evidence that both read the spec the same way.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 from typing import Any
 
 import pytest
+from emulated import emulated_client
 
 import smsc_async
 from smsc_async import AsyncClient, Message
-from smsc_async.testing import FakeClock, FakeSMSC, serve_in_thread
+from smsc_async.testing import FakeClock, FakeSMSC
+from smsc_async.testing.pytest_plugin import TEST_LOGIN, TEST_PASSWORD
 
 pytestmark = pytest.mark.anyio
 
-LOGIN, PASSWORD = "shop", "pa55word"
+LOGIN, PASSWORD = TEST_LOGIN, TEST_PASSWORD
 PRICE = Decimal("1.50")
 
 
 @pytest.fixture
-def fake() -> FakeSMSC:
+def smsc_fake() -> FakeSMSC:
     fake = FakeSMSC(clock=FakeClock(1_750_000_000.0))
     fake.add_account(
         LOGIN, PASSWORD, balance=Decimal("1000.00"), senders=("SMSC", "ivan"), price=PRICE
     )
     return fake
-
-
-@pytest.fixture
-async def client(fake: FakeSMSC) -> AsyncIterator[AsyncClient]:
-    async with AsyncClient(
-        login=LOGIN,
-        password=PASSWORD,
-        base_url="http://smsc.test",
-        allow_http=True,
-        transport=fake.transport(),
-    ) as client:
-        yield client
 
 
 SINGLE_CASES: list[tuple[str, Any, str, dict[str, Any], int]] = [
@@ -64,16 +53,16 @@ SINGLE_CASES: list[tuple[str, Any, str, dict[str, Any], int]] = [
 
 @pytest.mark.parametrize(("label", "phones", "text", "options", "parts"), SINGLE_CASES)
 async def test_send_round_trip(
-    fake: FakeSMSC,
-    client: AsyncClient,
+    smsc_fake: FakeSMSC,
+    smsc_client: AsyncClient,
     label: str,
     phones: Any,
     text: str,
     options: dict[str, Any],
     parts: int,
 ) -> None:
-    result = await client.send(phones, text, **options)
-    (entry,) = fake.ledger
+    result = await smsc_client.send(phones, text, **options)
+    (entry,) = smsc_fake.ledger
     recipients = 2 if "two" in label or "semicolon" in label else 1
     assert len(entry.recipients) == recipients
     assert entry.id == result.id
@@ -86,35 +75,35 @@ async def test_send_round_trip(
     assert entry.parts == parts
     assert result.parts == parts * recipients
     assert result.cost == entry.cost == parts * recipients * PRICE
-    assert result.balance == fake.account(LOGIN).balance == Decimal("1000.00") - entry.cost
+    assert result.balance == smsc_fake.account(LOGIN).balance == Decimal("1000.00") - entry.cost
 
 
 async def test_cost_charges_nothing_and_agrees_with_send(
-    fake: FakeSMSC, client: AsyncClient
+    smsc_fake: FakeSMSC, smsc_client: AsyncClient
 ) -> None:
-    quote = await client.cost(["79991112233", "79994445566"], "ж" * 100)
+    quote = await smsc_client.cost(["79991112233", "79994445566"], "ж" * 100)
     assert quote.parts == 4
     assert quote.cost == 4 * PRICE
-    assert fake.ledger == []
-    assert fake.account(LOGIN).balance == Decimal("1000.00")
-    sent = await client.send(["79991112233", "79994445566"], "ж" * 100)
+    assert smsc_fake.ledger == []
+    assert smsc_fake.account(LOGIN).balance == Decimal("1000.00")
+    sent = await smsc_client.send(["79991112233", "79994445566"], "ж" * 100)
     assert (sent.parts, sent.cost) == (quote.parts, quote.cost)
 
 
-async def test_op_report_lists_every_recipient(client: AsyncClient) -> None:
-    result = await client.send(["79991112233", "79994445566"], "Hi", op=True)
+async def test_op_report_lists_every_recipient(smsc_client: AsyncClient) -> None:
+    result = await smsc_client.send(["79991112233", "79994445566"], "Hi", op=True)
     assert sorted(p.phone.lstrip("+") for p in result.phones) == ["79991112233", "79994445566"]
     assert all(p.cost == PRICE for p in result.phones)
 
 
-async def test_list_round_trip(fake: FakeSMSC, client: AsyncClient) -> None:
+async def test_list_round_trip(smsc_fake: FakeSMSC, smsc_client: AsyncClient) -> None:
     messages = [
         Message(phones="79990000001", text="Code 1234"),
         Message(phones=["79990000002", "79990000003"], text="Two\nlines", sender="ivan"),
         Message(phones="79990000004", text="With comment", comment="crm 5"),
     ]
-    result = await client.send_list(messages)
-    entries = fake.ledger
+    result = await smsc_client.send_list(messages)
+    entries = smsc_fake.ledger
     assert [e.text for e in entries] == ["Code 1234", "Two\nlines", "With comment"]
     assert [e.sender for e in entries] == [None, "ivan", None]
     assert entries[2].comment == "crm 5"
@@ -123,14 +112,14 @@ async def test_list_round_trip(fake: FakeSMSC, client: AsyncClient) -> None:
     assert result.cost == 4 * PRICE
 
 
-async def test_scheduled_times_agree(fake: FakeSMSC, client: AsyncClient) -> None:
+async def test_scheduled_times_agree(smsc_fake: FakeSMSC, smsc_client: AsyncClient) -> None:
     when = datetime(2030, 5, 17, 9, 30, tzinfo=timezone(timedelta(hours=5, minutes=30)))
-    await client.send("79991112233", "Later", time=when)
-    await client.send("79991112233", "Soon", time=timedelta(minutes=15))
-    await client.send("79991112233", "At ts", time=1_900_000_000)
-    later, soon, at_ts = fake.ledger
+    await smsc_client.send("79991112233", "Later", time=when)
+    await smsc_client.send("79991112233", "Soon", time=timedelta(minutes=15))
+    await smsc_client.send("79991112233", "At ts", time=1_900_000_000)
+    later, soon, at_ts = smsc_fake.ledger
     assert later.scheduled_at == when.timestamp()
-    assert soon.scheduled_at == fake.now() + 15 * 60
+    assert soon.scheduled_at == smsc_fake.now() + 15 * 60
     assert at_ts.scheduled_at == 1_900_000_000
 
 
@@ -144,49 +133,46 @@ async def test_scheduled_times_agree(fake: FakeSMSC, client: AsyncClient) -> Non
     ],
 )
 async def test_errors_round_trip(
-    fake: FakeSMSC, setup: str, call: tuple[str, ...], error: type[Exception]
+    smsc_fake: FakeSMSC, setup: str, call: tuple[str, ...], error: type[Exception]
 ) -> None:
     if setup == "broke":
-        fake.account(LOGIN).balance = Decimal("1.00")
+        smsc_fake.account(LOGIN).balance = Decimal("1.00")
     password = "wrong" if setup == "wrong password" else PASSWORD
     async with AsyncClient(
         login=LOGIN,
         password=password,
         base_url="http://smsc.test",
         allow_http=True,
-        transport=fake.transport(),
+        transport=smsc_fake.transport(),
     ) as client:
         phones, text, *sender = call
         with pytest.raises(error):
             await client.send(phones, text, sender=sender[0] if sender else None)
-    assert fake.ledger == []
+    assert smsc_fake.ledger == []
 
 
 async def test_identical_send_within_a_minute_is_refused(
-    fake: FakeSMSC, client: AsyncClient
+    smsc_fake: FakeSMSC, smsc_client: AsyncClient
 ) -> None:
-    await client.send("79991112233", "Once")
+    await smsc_client.send("79991112233", "Once")
     with pytest.raises(smsc_async.DuplicateRequestError):
-        await client.send("79991112233", "Once")
-    clock = fake.clock
+        await smsc_client.send("79991112233", "Once")
+    clock = smsc_fake.clock
     assert isinstance(clock, FakeClock)
     clock.advance(61)
-    await client.send("79991112233", "Once")
-    assert len(fake.ledger) == 2
+    await smsc_client.send("79991112233", "Once")
+    assert len(smsc_fake.ledger) == 2
 
 
-async def test_over_a_real_socket_with_the_default_transport(fake: FakeSMSC) -> None:
-    fake.latency = 0.02
-    with serve_in_thread(fake) as server:
-        async with AsyncClient(
-            login=LOGIN, password=PASSWORD, base_url=server.url, allow_http=True
-        ) as client:
-            import anyio
+async def test_over_a_real_socket_with_the_default_transport(smsc_fake: FakeSMSC) -> None:
+    smsc_fake.latency = 0.02
+    async with emulated_client("httpx", smsc_fake) as client:
+        import anyio
 
-            async with anyio.create_task_group() as tg:
-                for n in range(60):
-                    tg.start_soon(client.send, f"7999000{n:04d}", f"Hello {n}")
-    assert len(fake.ledger) == 60
+        async with anyio.create_task_group() as tg:
+            for n in range(60):
+                tg.start_soon(client.send, f"7999000{n:04d}", f"Hello {n}")
+    assert len(smsc_fake.ledger) == 60
     # The emulator rejects the 15th concurrent request; the client never got there.
-    assert fake.peak_in_flight(LOGIN) == 14
-    assert {e.text for e in fake.ledger} == {f"Hello {n}" for n in range(60)}
+    assert smsc_fake.peak_in_flight(LOGIN) == 14
+    assert {e.text for e in smsc_fake.ledger} == {f"Hello {n}" for n in range(60)}

@@ -1,7 +1,12 @@
-"""An `AsyncClient` wired to a `FakeSMSC` over each transport, for tests that run on all of them.
+"""An `AsyncClient` wired to a `FakeSMSC` with options of the test's choosing, over any transport.
 
+A test that needs just "a client talking to the emulator" takes the pytest plugin's
+``smsc_client`` (in-process, default options). `emulated_client` is for the others: another
+transport, or client options (``max_concurrency``, ``timeouts``, ``retry``…) of its own.
 ``kind`` is ``"httpx"`` (the default transport, over a loopback socket), ``"aiohttp"`` (over
-a loopback socket; asyncio only) or ``"inprocess"`` (`FakeSMSC.transport`, no socket).
+a loopback socket; asyncio only) or ``"inprocess"`` (`FakeSMSC.transport`, no socket). The
+client logs in as the plugin's test account (``LOGIN``/``PASSWORD``), so the plugin's
+``smsc_fake`` serves it as it is.
 """
 
 from __future__ import annotations
@@ -13,11 +18,12 @@ import pytest
 
 from smsc_async import AsyncClient
 from smsc_async.testing import FakeSMSC, FaultPlan, serve_in_thread
+from smsc_async.testing.pytest_plugin import TEST_LOGIN, TEST_PASSWORD
 
 __all__ = ["KINDS", "LOGIN", "PASSWORD", "emulated_client", "skip_unsupported"]
 
 KINDS = ("httpx", "aiohttp", "inprocess")
-LOGIN, PASSWORD = "cap-login", "cap-password"
+LOGIN, PASSWORD = TEST_LOGIN, TEST_PASSWORD
 
 
 def skip_unsupported(kind: str, backend: str) -> None:

@@ -24,6 +24,7 @@ from smsc_async import (
 from smsc_async._resources.send.binary import udh_ports, wap_push_si
 from smsc_async._wire.prefix import Prefix, prefixed
 from smsc_async.testing import FakeClock, FakeSMSC, MessageKind
+from smsc_async.testing.pytest_plugin import TEST_LOGIN, TEST_PASSWORD
 
 pytestmark = pytest.mark.anyio
 
@@ -300,22 +301,10 @@ async def test_limits_that_pass(recorded: AsyncClient, recorder: Recorder, call:
 
 
 @pytest.fixture
-def fake() -> FakeSMSC:
+def smsc_fake() -> FakeSMSC:
     fake = FakeSMSC(clock=FakeClock(1_750_000_000.0))
-    fake.add_account(LOGIN, PASSWORD, balance=Decimal("100.00"), senders=("ivan",))
+    fake.add_account(TEST_LOGIN, TEST_PASSWORD, balance=Decimal("100.00"), senders=("ivan",))
     return fake
-
-
-@pytest.fixture
-async def emulated(fake: FakeSMSC) -> AsyncIterator[AsyncClient]:
-    async with AsyncClient(
-        login=LOGIN,
-        password=PASSWORD,
-        base_url="http://smsc.test",
-        allow_http=True,
-        transport=fake.transport(),
-    ) as client:
-        yield client
 
 
 Trip = tuple[Call, MessageKind, tuple[str, ...], str, "str | None", int]
@@ -356,8 +345,8 @@ ROUND_TRIPS = [
 
 @pytest.mark.parametrize(("call", "kind", "recipients", "text", "comment", "parts"), ROUND_TRIPS)
 async def test_round_trip(
-    fake: FakeSMSC,
-    emulated: AsyncClient,
+    smsc_fake: FakeSMSC,
+    smsc_client: AsyncClient,
     call: Call,
     kind: MessageKind,
     recipients: tuple[str, ...],
@@ -365,8 +354,8 @@ async def test_round_trip(
     comment: str | None,
     parts: int,
 ) -> None:
-    result = await call(emulated)
-    (entry,) = fake.ledger
+    result = await call(smsc_client)
+    (entry,) = smsc_fake.ledger
     assert (entry.kind, entry.recipients, entry.text, entry.comment) == (
         kind,
         recipients,
@@ -377,23 +366,28 @@ async def test_round_trip(
     assert entry.parts == parts
     assert result.parts == parts * len(recipients)
     assert result.cost == entry.cost == parts * len(recipients) * Decimal("1.50")
-    assert result.balance == fake.account(LOGIN).balance == Decimal("100.00") - entry.cost
+    assert result.balance == smsc_fake.account(TEST_LOGIN).balance == Decimal("100.00") - entry.cost
 
 
-async def test_bot_smsreq_reaches_the_server(fake: FakeSMSC, emulated: AsyncClient) -> None:
-    await emulated.send_telegram_bot(PHONE, "Hi", bot="@mybot_bot", smsreq=25)
-    assert (fake.ledger[0].params["bot"], fake.ledger[0].params["smsreq"]) == ("@mybot_bot", "25")
+async def test_bot_smsreq_reaches_the_server(smsc_fake: FakeSMSC, smsc_client: AsyncClient) -> None:
+    await smsc_client.send_telegram_bot(PHONE, "Hi", bot="@mybot_bot", smsreq=25)
+    assert (smsc_fake.ledger[0].params["bot"], smsc_fake.ledger[0].params["smsreq"]) == (
+        "@mybot_bot",
+        "25",
+    )
 
 
-async def test_explicit_prefixes_in_one_list_send(fake: FakeSMSC, emulated: AsyncClient) -> None:
-    result = await emulated.send_list(
+async def test_explicit_prefixes_in_one_list_send(
+    smsc_fake: FakeSMSC, smsc_client: AsyncClient
+) -> None:
+    result = await smsc_client.send_list(
         [
             Message(phones=PHONE, text=prefixed(Prefix.SOC, "Hi")),
             Message(phones="79991112233", text=prefixed(Prefix.PING)),
             Message(phones="79994445566", text="Plain"),
         ]
     )
-    assert [(e.kind, e.text) for e in fake.ledger] == [
+    assert [(e.kind, e.text) for e in smsc_fake.ledger] == [
         (MessageKind.SOC, "Hi"),
         (MessageKind.PING, ""),
         (MessageKind.SMS, "Plain"),
@@ -401,11 +395,11 @@ async def test_explicit_prefixes_in_one_list_send(fake: FakeSMSC, emulated: Asyn
     assert result.parts == 3
 
 
-async def test_api_error_round_trip(fake: FakeSMSC, emulated: AsyncClient) -> None:
-    fake.account(LOGIN).balance = Decimal("1.00")
+async def test_api_error_round_trip(smsc_fake: FakeSMSC, smsc_client: AsyncClient) -> None:
+    smsc_fake.account(TEST_LOGIN).balance = Decimal("1.00")
     with pytest.raises(InsufficientFundsError):
-        await emulated.send_hlr([PHONE, "79991112233"])
-    assert fake.ledger == []
+        await smsc_client.send_hlr([PHONE, "79991112233"])
+    assert smsc_fake.ledger == []
 
 
 def test_every_method_is_on_the_client() -> None:

@@ -1,8 +1,8 @@
 """The client over a real loopback socket: the 14-slot cap, cancellation, the call deadline.
 
-The server (tests/loopback.py) keeps its own gauge of requests in flight, so the cap is
+The server (tests/support/loopback.py) keeps its own gauge of requests in flight, so the cap is
 checked where it matters — at the server — not by trusting the client's bookkeeping. Every
-test runs on both network transports (aiohttp on asyncio only); tests/test_client_cap.py
+test runs on both network transports (aiohttp on asyncio only); tests/call/test_cap.py
 runs the cap against the emulator on every transport, the in-process one included.
 """
 

@@ -1,17 +1,17 @@
-"""Tests for smsc_async._wire.answers: every documented send.php answer, in all four formats."""
+"""send.php's answers: every documented error and success, the ``op=1`` reports, malformed
+answers, in all four formats (the formats themselves: tests/wire/test_answers.py)."""
 
 from __future__ import annotations
 
 import contextlib
 from decimal import Decimal
 
-import httpx2
 import orjson
 import pytest
+from answers_rendered import ENTITY_BOMB, render_error, render_success
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from smsc_async import AsyncClient
 from smsc_async._errors import (
     ApiError,
     AuthenticationError,
@@ -22,7 +22,6 @@ from smsc_async._errors import (
     InvalidPhoneError,
     IpBlockedError,
     MessageForbiddenError,
-    NotFoundError,
     ProtocolError,
     SmscError,
     UndeliverableError,
@@ -30,132 +29,12 @@ from smsc_async._errors import (
 )
 from smsc_async._resources.send.answer import parse_send
 from smsc_async._types.results import CostResult, PhoneReport, SendResult
-from smsc_async._wire.answers import decode_text, parse_error, parse_json, parse_xml
-from smsc_async._wire.values import (
-    convert_fields,
-    optional,
-    to_decimal,
-    to_int,
-    to_message_id,
-    to_text,
+from smsc_async._wire.answers import (
+    decode_text,
+    parse_error,
 )
 
 FORMATS = (0, 1, 2, 3)
-
-# --------------------------------------------------------------------------- renderers
-# Each renders an answer exactly as the spec's tables (§2.2, §2.3) show it.
-
-
-def render_error(fmt: int, code: int, desc: str, mid: int | str | None) -> str:
-    if fmt == 0:
-        return f"ERROR = {code} ({desc})" + ("" if mid is None else f", ID - {mid}")
-    if fmt == 1:
-        return f"{0 if mid is None else mid},-{code}"
-    if fmt == 2:
-        id_xml = "" if mid is None else f"\n<id>{mid}</id>"
-        return (
-            f"<result>\n<error>{desc}</error>\n<error_code>{code}</error_code>{id_xml}\n</result>"
-        )
-    body: dict[str, object] = {"error": desc, "error_code": code}
-    if mid is not None:
-        body["id"] = mid
-    return orjson.dumps(body, option=orjson.OPT_INDENT_2).decode()
-
-
-def render_success(fmt: int, cost: int, mid: int | str, n: int, c: str, bal: str) -> str:
-    """cost=0: id,n; cost=1: cost,n; cost=2: +cost; cost=3: +cost,balance."""
-    if fmt == 0:
-        if cost == 1:
-            return f"{c} ({n} SMS)"
-        tail = {0: "", 2: f", COST - {c}", 3: f", COST - {c}, BALANCE - {bal}"}[cost]
-        return f"OK - {n} SMS, ID - {mid}{tail}"
-    if fmt == 1:
-        return {0: f"{mid},{n}", 1: f"{c},{n}", 2: f"{mid},{n},{c}", 3: f"{mid},{n},{c},{bal}"}[
-            cost
-        ]
-    by_cost: dict[int, list[tuple[str, object]]] = {
-        0: [("id", mid), ("cnt", n)],
-        1: [("cost", c), ("cnt", n)],
-        2: [("id", mid), ("cnt", n), ("cost", c)],
-        3: [("id", mid), ("cnt", n), ("cost", c), ("balance", bal)],
-    }
-    pairs = by_cost[cost]
-    if fmt == 2:
-        inner = "".join(f"\n<{k}>{v}</{k}>" for k, v in pairs)
-        return f"<result>{inner}\n</result>"
-    return orjson.dumps(dict(pairs), option=orjson.OPT_INDENT_2).decode()
-
-
-# --------------------------------------------------------------------------- decode_text
-
-
-@pytest.mark.parametrize(
-    ("content_type", "encoding"),
-    [
-        (None, "cp1251"),
-        (None, "utf-8"),
-        ("application/json", "cp1251"),
-        ("application/json", "utf-8"),
-        ("application/json; charset=windows-1251", "cp1251"),
-        ("application/json; charset=cp1251", "cp1251"),
-        ("text/plain;charset=UTF-8", "utf-8"),
-        ("application/json; charset=utf8", "utf-8"),
-        ('application/json; Charset="utf-8"', "utf-8"),
-        ("text/plain; charset=koi8-r", "koi8-r"),
-        ("text/plain; charset=KOI8_R", "koi8-r"),
-        ("text/plain; charset=", "cp1251"),
-        ("text/plain; charset=", "utf-8"),
-    ],
-)
-def test_decode_text_honours_declared_charset(content_type: str | None, encoding: str) -> None:
-    body = '{"error": "неверный номер", "error_code": 7}'
-    assert decode_text(body.encode(encoding), content_type) == body
-
-
-def test_decode_text_defaults_to_windows_1251_for_cyrillic_description() -> None:
-    raw = "ERROR = 3 (недостаточно средств), ID - 5".encode("cp1251")
-    with pytest.raises(InsufficientFundsError) as info:
-        parse_send(decode_text(raw, "text/plain"), fmt=0, cost=0, op=False)
-    assert info.value.description == "недостаточно средств"
-    assert info.value.message_id == 5
-
-
-@pytest.mark.parametrize("content_type", [None, "application/json", "text/plain; charset="])
-def test_decode_text_reads_undeclared_utf8_as_utf8(content_type: str | None) -> None:
-    # Every request asks for charset=utf-8, so an answer that declares nothing is UTF-8
-    # whenever it is valid UTF-8: «И» (D0 98) is not a windows-1251 character at all.
-    body = '{"error": "Использован неверный номер", "error_code": 7, "id": 5}'
-    assert decode_text(body.encode("utf-8"), content_type) == body
-    with pytest.raises(InvalidPhoneError) as info:
-        parse_send(decode_text(body.encode("utf-8"), content_type), fmt=3, cost=0, op=False)
-    assert info.value.description == "Использован неверный номер"
-
-
-@pytest.mark.parametrize("content_type", [None, "application/json"])
-def test_decode_text_falls_back_to_windows_1251_when_not_utf8(content_type: str | None) -> None:
-    body = '{"error": "неверный номер, ЁЖИК", "error_code": 7}'
-    assert decode_text(body.encode("cp1251"), content_type) == body
-
-
-def test_decode_text_drops_byte_order_mark() -> None:
-    assert decode_text(b'\xef\xbb\xbf{"id": 1}', "application/json; charset=utf-8") == '{"id": 1}'
-
-
-@pytest.mark.parametrize(
-    ("content", "content_type"),
-    [
-        (b"\xff\xfe\xfa", "application/json; charset=utf-8"),  # invalid UTF-8
-        (b"OK \x98", None),  # 0x98 is the one byte windows-1251 leaves undefined
-        (b"OK", "text/plain; charset=no-such-charset"),
-        (b"OK", "text/plain; charset=rot13"),  # a codec, but not a text encoding
-        (b"OK", "text/plain; charset=a\x00b"),
-    ],
-)
-def test_decode_text_failures_are_protocol_errors(content: bytes, content_type: str) -> None:
-    with pytest.raises(ProtocolError) as info:
-        decode_text(content, content_type)
-    assert info.value.body == content
-
 
 # --------------------------------------------------------------------------- §2.2 errors
 
@@ -258,41 +137,6 @@ def test_error_shape_with_unreadable_code_is_protocol_error(text: str) -> None:
     with pytest.raises(ProtocolError) as info:
         parse_send(text, fmt=fmt, cost=0, op=False)
     assert info.value.endpoint == "send"
-
-
-# --------------------------------------------------------------------------- parse_error
-
-
-@pytest.mark.parametrize("fmt", FORMATS)
-def test_parse_error_maps_codes_by_endpoint(fmt: int) -> None:
-    error = parse_error(
-        render_error(fmt, 3, "record not found", None), fmt=fmt, endpoint="templates"
-    )
-    assert type(error) is NotFoundError
-    assert error.endpoint == "templates"
-    assert error.code == 3
-
-
-@pytest.mark.parametrize("fmt", FORMATS)
-@pytest.mark.parametrize("cost", [0, 1, 3])
-def test_parse_error_returns_none_for_successes(fmt: int, cost: int) -> None:
-    assert (
-        parse_error(render_success(fmt, cost, 5, 1, "1.40", "2.00"), fmt=fmt, endpoint="send")
-        is None
-    )
-
-
-@pytest.mark.parametrize("fmt", FORMATS)
-@pytest.mark.parametrize("text", ["OK", "", "<html><body>502</body></html>", '{"result": "OK"}'])
-def test_parse_error_returns_none_for_non_error_text(fmt: int, text: str) -> None:
-    assert parse_error(text, fmt=fmt, endpoint="templates") is None
-
-
-def test_parse_error_unreadable_code_is_protocol_error_with_context() -> None:
-    with pytest.raises(ProtocolError) as info:
-        parse_error('{"error": "x", "error_code": [1]}', fmt=3, endpoint="balance")
-    assert info.value.endpoint == "balance"
-    assert info.value.body == b'{"error": "x", "error_code": [1]}'
 
 
 # --------------------------------------------------------------------------- §2.3 successes
@@ -428,11 +272,6 @@ def test_op_report_partial_and_extra_fields() -> None:
 # --------------------------------------------------------------------------- malformed
 
 HTML_PAGE = "<!DOCTYPE html><html><head><title>502 Bad Gateway</title></head></html>"
-ENTITY_BOMB = (
-    '<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
-    '<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]>'
-    "<result><id>&lol2;</id><cnt>1</cnt></result>"
-)
 EXTERNAL_ENTITY = (
     '<!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/passwd">]><result><id>&x;</id></result>'
 )
@@ -546,44 +385,6 @@ def test_modes_outside_the_api_are_validation_errors(fmt: int, cost: int) -> Non
         parse_send("{}", fmt=fmt, cost=cost, op=False)
 
 
-# --------------------------------------------------------------------------- reusable pieces
-
-
-def test_converters() -> None:
-    assert to_int(" -7 ", "f") == -7
-    assert to_decimal(" 1.40 ", "f") == Decimal("1.40")
-    assert to_text(25001, "f") == "25001"
-    assert to_text(None, "f") == ""
-    assert to_message_id("0") == 0
-    assert optional(to_int)("", "f") is None
-    for not_int in (True, 1.0, None, "\u0661\u0662", "1_000", "", [1]):
-        with pytest.raises(ProtocolError):
-            to_int(not_int, "f")
-    bad: object
-    for bad in (False, "1_0", "nan", "-inf", "\u0661", None, {}):
-        with pytest.raises(ProtocolError, match=r"^unreadable answer: f: expected"):
-            to_decimal(bad, "f")
-
-
-def test_convert_fields_splits_known_and_extra() -> None:
-    table = {"cnt": ("parts", to_int)}
-    assert convert_fields({"cnt": "2", "x": 1}, table, frozenset({"parts"})) == (
-        {"parts": 2},
-        {"x": 1},
-    )
-    with pytest.raises(ProtocolError, match="missing field 'parts'"):
-        convert_fields({"x": 1}, table, frozenset({"parts"}))
-
-
-def test_parse_json_and_parse_xml_raise_protocol_error() -> None:
-    assert parse_json(b'{"a": 1}') == {"a": 1}
-    with pytest.raises(ProtocolError):
-        parse_json("{")
-    assert parse_xml("<!-- c --><result><![CDATA[x]]></result>").text == "x"
-    with pytest.raises(ProtocolError, match="DTD"):
-        parse_xml(ENTITY_BOMB)
-
-
 # --------------------------------------------------------------------------- robustness
 
 ALL_VALID = [
@@ -686,24 +487,3 @@ def test_plain_answer_fast_path_agrees_with_the_general_path(
     with mock.patch("smsc_async._resources.send.answer._plain_json_send", lambda text: None):
         general = send_outcome(text, cost)
     assert fast == general
-
-
-# --------------------------------------------------------------------------- end to end
-
-
-@pytest.mark.anyio
-@pytest.mark.parametrize("content_type", ["application/json", None])
-async def test_client_reads_an_undeclared_utf8_answer(content_type: str | None) -> None:
-    body = '{"error": "Игнорирован: неверный номер", "error_code": 7, "id": 9}'.encode()
-
-    async def answer(request: httpx2.Request) -> httpx2.Response:
-        headers = {"Content-Type": content_type} if content_type else {}
-        return httpx2.Response(200, content=body, headers=headers)
-
-    async with AsyncClient(
-        login="shop", password="pa55word", transport=httpx2.MockTransport(answer)
-    ) as client:
-        with pytest.raises(InvalidPhoneError) as info:
-            await client.send("79991112233", "Hi")
-    assert info.value.description == "Игнорирован: неверный номер"
-    assert info.value.message_id == 9

@@ -14,8 +14,9 @@ from pathlib import Path
 
 import anyio
 import pytest
+from emulated import emulated_client
 
-from smsc_async import AsyncClient, NotSentError, RetryPolicy
+from smsc_async import NotSentError, RetryPolicy
 from smsc_async._call.multipart import MultipartBody
 from smsc_async._errors import ValidationError
 from smsc_async._transports.base import HttpRequest, RequestNotSent, Timeouts
@@ -333,55 +334,45 @@ async def test_twenty_megabytes_stream_without_being_held(
 # Retries through the client
 
 
-def _client(fake: FakeSMSC, faults: FaultPlan) -> AsyncClient:
-    return AsyncClient(login="shop", password="pw", base_url="http://smsc.test",
-                       allow_http=True, transport=fake.transport(faults=faults),
-                       retry=RetryPolicy(backoff=0.0))  # fmt: skip
+NO_BACKOFF = RetryPolicy(backoff=0.0)
 
 
-@pytest.fixture
-def fake() -> FakeSMSC:
-    fake = FakeSMSC()
-    fake.add_account("shop", "pw", senders=("SMSC",))
-    return fake
-
-
-async def test_body_is_produced_again_after_request_not_sent(fake: FakeSMSC) -> None:
+async def test_body_is_produced_again_after_request_not_sent(smsc_fake: FakeSMSC) -> None:
     plan = FaultPlan()
     plan.once(Fault.refuse(), endpoint="send")
     fileobj = io.BytesIO(b"RIFF-wave-data")
-    async with _client(fake, plan) as client:
+    async with emulated_client("inprocess", smsc_fake, faults=plan, retry=NO_BACKOFF) as client:
         result = await client.call("79990001122", "Hi <file 1>",
                                    files=[Attachment.from_file(fileobj, "v.wav")])  # fmt: skip
     assert len(plan.fired) == 1
-    (entry,) = fake.ledger
+    (entry,) = smsc_fake.ledger
     assert entry.id == result.id
     assert [(f.filename, f.data) for f in entry.files] == [("v.wav", b"RIFF-wave-data")]
 
 
-async def test_unseekable_file_object_is_not_retried(fake: FakeSMSC) -> None:
+async def test_unseekable_file_object_is_not_retried(smsc_fake: FakeSMSC) -> None:
     plan = FaultPlan()
     plan.once(Fault.refuse(), endpoint="send")
     attachment = Attachment.from_file(Unseekable(b"RIFF"), "v.wav", size=4)
-    async with _client(fake, plan) as client:
+    async with emulated_client("inprocess", smsc_fake, faults=plan, retry=NO_BACKOFF) as client:
         with pytest.raises(NotSentError) as caught:
             await client.call("79990001122", "Hi", files=[attachment])
     assert "cannot be sent a second time" in str(caught.value)
-    assert fake.ledger == []
+    assert smsc_fake.ledger == []
 
 
 async def test_attachment_failing_mid_send_reaches_the_caller(
-    fake: FakeSMSC, tmp_path: Path
+    smsc_fake: FakeSMSC, tmp_path: Path
 ) -> None:
     path = tmp_path / "v.mp3"
     path.write_bytes(b"ID3-data")
     attachment = Attachment.from_path(path)
     await anyio.Path(path).unlink()
-    async with _client(fake, FaultPlan()) as client:
+    async with emulated_client("inprocess", smsc_fake, retry=NO_BACKOFF) as client:
         with pytest.raises(AttachmentError):
             await client.call("79990001122", "Hi", files=[attachment])
         assert client.limiter.borrowed_tokens == 0
-    assert fake.ledger == []
+    assert smsc_fake.ledger == []
 
 
 async def test_one_file_object_is_not_read_by_two_sends_at_once() -> None:

@@ -19,7 +19,7 @@ from smsc_async.testing import FakeSMSC, InProcessTransport
 from smsc_async.testing._wire._answer import FakeResponse
 from smsc_async.testing._wire._request import FakeRequest
 
-EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
 
 def _load(name: str) -> ModuleType:

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import anyio
 import pytest
+from emulated import LOGIN, PASSWORD, emulated_client
 
 from smsc_async import (
     AsyncClient,
@@ -27,23 +28,11 @@ from smsc_async.testing._wire._request import FakeRequest
 
 pytestmark = pytest.mark.anyio
 
-LOGIN, PASSWORD = "fails", "fails-secret"
-
 
 def _fake() -> FakeSMSC:
     fake = FakeSMSC()
     fake.add_account(LOGIN, PASSWORD, balance=Decimal(100_000), senders=("SMSC", "shop"))
     return fake
-
-
-def _client(fake: FakeSMSC, plan: FaultPlan | None = None) -> AsyncClient:
-    return AsyncClient(
-        login=LOGIN,
-        password=PASSWORD,
-        base_url="http://smsc.test",
-        allow_http=True,
-        transport=fake.transport(faults=plan),
-    )
 
 
 def _messages(count: int, sender: str | None = None) -> list[Message]:
@@ -68,7 +57,7 @@ async def _outcomes(
 
 async def test_a_forbidden_sender_costs_a_handful_of_failing_requests() -> None:
     fake = _fake()
-    async with _client(fake) as client:
+    async with emulated_client("inprocess", fake) as client:
         job = client.send_many(_messages(2000), sender="NOTREG")
         summary = await job.run()
     # The first request goes alone; its two halves fail alike; a line alone fails, and
@@ -112,7 +101,7 @@ async def test_errors_about_every_request_are_never_narrowed(
 ) -> None:
     fake, plan = _fake(), FaultPlan()
     plan.add(Fault.error(code), endpoint="send")
-    async with _client(fake, plan) as client:
+    async with emulated_client("inprocess", fake, faults=plan) as client:
         outcomes = await _outcomes(client, _messages(300))
     assert len(plan.fired) == 1  # one request, no halves
     assert all(
@@ -124,7 +113,7 @@ async def test_errors_about_every_request_are_never_narrowed(
 async def test_narrowing_stops_when_both_halves_fail_alike() -> None:
     fake, plan = _fake(), FaultPlan()
     plan.add(Fault.error(1), endpoint="send")  # every request: "parameters error"
-    async with _client(fake, plan) as client:
+    async with emulated_client("inprocess", fake, faults=plan) as client:
         outcomes = await _outcomes(client, _messages(300))
     assert len(plan.fired) == 5  # the request, its halves, two lines alone
     assert sum(isinstance(o, NotSentOutcome) for o in outcomes.values()) == 298
@@ -135,7 +124,7 @@ async def test_one_bad_line_is_still_narrowed_down_and_rejected_alone() -> None:
     fake = _fake()
     messages = _messages(64)
     messages[37] = Message("+79960000037", "failing 37", sender="NOTREG")
-    async with _client(fake) as client:
+    async with emulated_client("inprocess", fake) as client:
         outcomes = await _outcomes(client, iter(messages), max_lines=64)
     rejected = [i for i, o in outcomes.items() if isinstance(o, RejectedOutcome)]
     assert rejected == [37] and isinstance(outcomes[37].error, MessageForbiddenError)
@@ -156,7 +145,7 @@ async def test_two_bad_lines_split_between_the_halves_are_both_found(where: str)
         Message(f"+7996{i:07d}", f"failing {i}", sender="NOTREG" if i in bad else None)
         for i in range(64)
     ]
-    async with _client(fake) as client:
+    async with emulated_client("inprocess", fake) as client:
         outcomes = await _outcomes(client, iter(messages), max_lines=32)
     rejected = {i for i, o in outcomes.items() if isinstance(o, RejectedOutcome)}
     assert rejected == bad
@@ -170,7 +159,7 @@ async def test_the_cap_of_failed_requests_stops_the_job() -> None:
         Message(f"+7996{i:07d}", f"failing {i}", sender="NOTREG" if i % 16 == 5 else None)
         for i in range(320)
     ]
-    async with _client(fake) as client:
+    async with emulated_client("inprocess", fake) as client:
         job = client.send_many(iter(messages), max_lines=16, max_failed_requests=10)
         summary = await job.run()
     assert _failed_sends(fake) <= 10 + client.max_concurrency
