@@ -48,9 +48,9 @@ def _boundary(values: Iterable[str]) -> bytes:
 class MultipartBody:
     """A ``multipart/form-data`` body: text fields, then files streamed from their sources.
 
-    Implements `smsc_async.BodyStream`: its `length` is exact and `chunks` can be iterated
-    again (see the module docstring for file objects). ``repr`` shows sizes only, never the
-    fields (they hold the credentials).
+    Implements `smsc_async._transports.base.BodyStream`: its `length` is exact and `chunks`
+    can be iterated again (a file object that cannot seek only once: see `Attachment`).
+    ``repr`` shows sizes only, never the fields (they hold the credentials).
 
     Args:
         fields: (name, value) text fields in order; names are ASCII without quotes.

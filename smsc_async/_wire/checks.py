@@ -224,7 +224,7 @@ def nl_record_head(phones: str) -> bool:
 
 
 def list_text(field: str, text: str, *, nl: bool, continued: bool = False) -> str:
-    """Write a text for a ``list`` line (see `smsc_async._wire.encode.encode_send_list`).
+    """Write a text for a ``list`` line (see `smsc_async._resources.send.request.encode_send_list`).
 
     Without ``nl`` line breaks become the two characters ``\\n``, and a text that already
     holds them is refused. With ``nl`` line breaks stay, and every line that continues the

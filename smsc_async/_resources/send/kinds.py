@@ -128,7 +128,7 @@ def encode_kind(
 
     Raises:
         ValidationError: an option the kind does not take, a recipient it cannot reach, or
-            any rule of `smsc_async._wire.encode.encode_send`.
+            any rule of `smsc_async._resources.send.request.encode_send`.
     """
     kind = _KINDS[method]
     _check_options(kind, options)
