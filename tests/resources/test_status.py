@@ -9,6 +9,7 @@ from decimal import Decimal
 from urllib.parse import parse_qs
 
 import pytest
+from ask import ask_emulator
 
 from smsc_async import AsyncClient, ProtocolError, SaveFailedError, ValidationError
 from smsc_async._errors import ApiError, DuplicateRequestError
@@ -20,9 +21,8 @@ from smsc_async._resources.status import (
 )
 from smsc_async._transports.base import HttpRequest, HttpResponse, Timeouts
 from smsc_async._types.status import MessageStatus, StatusCode, StatusError
-from smsc_async._wire.answers import decode_text
 from smsc_async._wire.values import MOSCOW
-from smsc_async.testing import FakeClock, FakeRequest, FakeSMSC, InProcessTransport
+from smsc_async.testing import FakeClock, FakeSMSC, InProcessTransport
 
 pytestmark = pytest.mark.anyio
 
@@ -75,14 +75,6 @@ async def client(recording: Recording) -> AsyncIterator[AsyncClient]:
         transport=recording,
     ) as client:
         yield client
-
-
-async def raw(fake: FakeSMSC, query: str) -> str:
-    """Ask the emulator directly (a hand-built request) and return the answer text."""
-    auth = f"login={LOGIN}&psw={PASSWORD}&charset=utf-8&"
-    request = FakeRequest(method="GET", path="/sys/status.php", query=(auth + query).encode())
-    response = await fake.handle(request)
-    return decode_text(response.body, response.content_type)
 
 
 # ------------------------------------------------------------------ codes
@@ -281,7 +273,8 @@ async def test_all_four_formats_decode_alike(
     ids, phones = ",".join(i for i, _ in pairs), ",".join(p for _, p in pairs)
     decoded = []
     for fmt in range(4):
-        text = await raw(fake, f"id={ids}&phone={phones}&all={detail}&fmt={fmt}")
+        query = f"id={ids}&phone={phones}&all={detail}&fmt={fmt}"
+        text = await ask_emulator(fake, "/sys/status.php", query, login=LOGIN, password=PASSWORD)
         decoded.append(parse_status(text, fmt=fmt, pairs=pairs, detail=detail, many=many))
     assert decoded[0] == decoded[1] == decoded[2] == decoded[3]
     first = decoded[3][0]

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import pytest
+from ask import ask_emulator
 
 from smsc_async import (
     AsyncClient,
@@ -24,8 +25,7 @@ from smsc_async._types.templates import (
     Template,
     TemplateFormat,
 )
-from smsc_async._wire.answers import decode_text
-from smsc_async.testing import FakeClock, FakeRequest, FakeSMSC, Fault, FaultPlan
+from smsc_async.testing import FakeClock, FakeSMSC, Fault, FaultPlan
 from smsc_async.testing.pytest_plugin import TEST_LOGIN, TEST_PASSWORD
 
 pytestmark = pytest.mark.anyio
@@ -44,15 +44,6 @@ def smsc_fake(clock: FakeClock) -> FakeSMSC:
     fake = FakeSMSC(clock=clock)
     fake.add_account(LOGIN, PASSWORD, senders=("SMSC", "ivan"))
     return fake
-
-
-async def raw(smsc_fake: FakeSMSC, path: str, query: str) -> str:
-    """Ask the emulator directly (a hand-built request) and return the answer text."""
-    auth = f"login={LOGIN}&psw={PASSWORD}&charset=utf-8&"
-    response = await smsc_fake.handle(
-        FakeRequest(method="GET", path=path, query=(auth + query).encode())
-    )
-    return decode_text(response.body, response.content_type)
 
 
 # ------------------------------------------------------------------ encoding
@@ -224,12 +215,16 @@ async def test_emulator_template_answers_decode_alike_in_every_format(
         ]
     ):
         ids.append(
-            parse_template_id(await raw(smsc_fake, path, f"add=1&{query}&fmt={fmt}"), fmt=fmt)
+            parse_template_id(
+                await ask_emulator(smsc_fake, path, f"add=1&{query}&fmt={fmt}"), fmt=fmt
+            )
         )
     assert ids == [1, 2, 3, 4]
     lists = []
     for fmt in range(4):
-        lists.append(parse_templates(await raw(smsc_fake, path, f"get=1&fmt={fmt}"), fmt=fmt))
+        lists.append(
+            parse_templates(await ask_emulator(smsc_fake, path, f"get=1&fmt={fmt}"), fmt=fmt)
+        )
     assert lists[0] == lists[1] == lists[2] == lists[3]
     assert [(t.name, t.message, t.auto_signature) for t in lists[3]] == [
         ("A, b", "x, y\nz", False),
@@ -246,7 +241,7 @@ async def test_emulator_op_template_answers_decode_alike_in_every_format(
     query = "sender=ivan&msg=Code%20%25s"
     added = []
     for fmt in range(4):
-        text = await raw(smsc_fake, path, f"add=1&{query}&mts_srv=1&soc=1&fmt={fmt}")
+        text = await ask_emulator(smsc_fake, path, f"add=1&{query}&mts_srv=1&soc=1&fmt={fmt}")
         added.append(parse_op_templates(text, fmt=fmt, statuses=Add))
     assert added[0] == added[1] == added[2] == added[3]
     assert [(r.operator, r.status, r.id) for r in added[0]] == [
@@ -255,7 +250,7 @@ async def test_emulator_op_template_answers_decode_alike_in_every_format(
     ]
     got = [
         parse_op_templates(
-            await raw(smsc_fake, path, f"get=1&{query}&fmt={f}"), fmt=f, statuses=State
+            await ask_emulator(smsc_fake, path, f"get=1&{query}&fmt={f}"), fmt=f, statuses=State
         )
         for f in range(4)
     ]

@@ -1,5 +1,5 @@
-"""Account-level calls: balance, notify (ping.php), the raw ``request`` escape hatch, and what
-each endpoint's error codes mean — against the emulator, on asyncio and trio."""
+"""``client.request``: any endpoint through the same call path — parameters, answers, and
+when a repeat is allowed — against the emulator, on asyncio and trio."""
 
 from __future__ import annotations
 
@@ -11,18 +11,13 @@ import pytest
 from smsc_async import (
     ApiError,
     AsyncClient,
-    DuplicateRequestError,
     NotFoundError,
     OutcomeUnknownError,
     ProtocolError,
     ValidationError,
 )
-from smsc_async._resources.balance import parse_balance
 from smsc_async._resources.raw import parse_raw, raw_params
-from smsc_async._types.status import Balance
-from smsc_async._wire.answers import decode_text
-from smsc_async._wire.records import parse_ok
-from smsc_async.testing import FakeClock, FakeRequest, FakeSMSC, Fault, FaultPlan
+from smsc_async.testing import FakeClock, FakeSMSC, Fault, FaultPlan
 from smsc_async.testing.pytest_plugin import TEST_LOGIN, TEST_PASSWORD
 
 pytestmark = pytest.mark.anyio
@@ -42,126 +37,6 @@ def smsc_fake(clock: FakeClock) -> FakeSMSC:
     account = fake.add_account(LOGIN, PASSWORD, balance=Decimal("250.80"), currency="KZT")
     account.add_task_group(42, "web")
     return fake
-
-
-async def raw(smsc_fake: FakeSMSC, path: str, query: str) -> str:
-    """Ask the emulator directly (a hand-built request) and return the answer text."""
-    auth = f"login={LOGIN}&psw={PASSWORD}&charset=utf-8&"
-    response = await smsc_fake.handle(
-        FakeRequest(method="GET", path=path, query=(auth + query).encode())
-    )
-    return decode_text(response.body, response.content_type)
-
-
-# ------------------------------------------------------------------ balance.php
-
-
-@pytest.mark.parametrize(
-    ("fmt", "text", "expected"),
-    [
-        (0, "250.80", Balance(amount=Decimal("250.80"))),
-        (1, "250.80,RUR", Balance(amount=Decimal("250.80"), currency="RUR")),
-        (2, "<result><balance>-5.5</balance></result>", Balance(amount=Decimal("-5.5"))),
-        (3, '{"balance": "1871.62"}', Balance(amount=Decimal("1871.62"))),
-        (
-            3,
-            '{"balance": "100.01", "currency": "RUR", "credit": "500", "bonus": 1}',
-            Balance(
-                amount=Decimal("100.01"), currency="RUR", credit=Decimal(500), extra={"bonus": 1}
-            ),
-        ),
-    ],
-)
-def test_balance_decoder(fmt: int, text: str, expected: Balance) -> None:
-    assert parse_balance(text, fmt=fmt) == expected
-
-
-@pytest.mark.parametrize("cur", ["", "&cur=1"])
-async def test_emulator_balance_decodes_alike_in_every_format(
-    smsc_fake: FakeSMSC, cur: str
-) -> None:
-    answers = [
-        parse_balance(await raw(smsc_fake, "/sys/balance.php", f"fmt={fmt}{cur}"), fmt=fmt)
-        for fmt in range(4)
-    ]
-    currency = "KZT" if cur else None
-    assert answers == [Balance(amount=Decimal("250.80"), currency=currency)] * 4
-
-
-@pytest.mark.parametrize("text", ["", "{}", '{"balance": "lots"}', "<result/>"])
-def test_unreadable_balance(text: str) -> None:
-    with pytest.raises(ProtocolError) as caught:
-        parse_balance(text, fmt=3 if text.startswith("{") or not text else 2)
-    assert caught.value.endpoint == "balance"
-
-
-async def test_balance_and_its_rate_rule(smsc_client: AsyncClient, clock: FakeClock) -> None:
-    for _ in range(10):
-        assert await smsc_client.balance() == Balance(amount=Decimal("250.80"), currency="KZT")
-    with pytest.raises(DuplicateRequestError) as caught:
-        await smsc_client.balance()
-    assert (caught.value.code, caught.value.endpoint) == (9, "balance")
-    clock.advance(60)
-    assert (await smsc_client.balance()).amount == Decimal("250.80")
-
-
-# ------------------------------------------------------------------ ping.php
-
-
-@pytest.mark.parametrize(
-    ("fmt", "text"),
-    [(0, "OK"), (1, "OK"), (2, "<result>OK</result>"), (3, '{"result": "OK"}'), (3, "OK")],
-)
-def test_ok_answers(fmt: int, text: str) -> None:
-    parse_ok(text, fmt=fmt, endpoint="ping")  # no exception: success
-
-
-@pytest.mark.parametrize(("fmt", "text"), [(3, '{"result": "NO"}'), (2, "<result/>"), (0, "")])
-def test_not_ok_answers(fmt: int, text: str) -> None:
-    with pytest.raises(ProtocolError):
-        parse_ok(text, fmt=fmt, endpoint="ping")
-
-
-async def test_emulator_ping_answers_in_every_format(smsc_fake: FakeSMSC) -> None:
-    for fmt in range(4):
-        parse_ok(
-            await raw(smsc_fake, "/sys/ping.php", f"id=42&info={fmt}&fmt={fmt}"),
-            fmt=fmt,
-            endpoint="ping",
-        )
-        with pytest.raises(NotFoundError):
-            parse_ok(
-                await raw(smsc_fake, "/sys/ping.php", f"id=7&fmt={fmt}"), fmt=fmt, endpoint="ping"
-            )
-    assert [e.info for e in smsc_fake.ping_events] == ["0", "1", "2", "3"]
-
-
-async def test_notify(smsc_client: AsyncClient, smsc_fake: FakeSMSC) -> None:
-    await smsc_client.notify(42, name="web-1", host="10.0.0.1", info="disk full\nsda1")
-    await smsc_client.notify(42, name="web-1", recovered=True)
-    assert [(e.group_id, e.name, e.host, e.info, e.recovered) for e in smsc_fake.ping_events] == [
-        (42, "web-1", "10.0.0.1", "disk full\nsda1", False),
-        (42, "web-1", "", "", True),
-    ]
-    with pytest.raises(NotFoundError) as caught:
-        await smsc_client.notify(7)
-    assert (caught.value.code, caught.value.endpoint) == (3, "ping")
-    for bad in ({"name": "two\nlines"}, {"recovered": 1}, {"host": ""}):
-        with pytest.raises(ValidationError):
-            await smsc_client.notify(42, **bad)
-    with pytest.raises(ValidationError):
-        await smsc_client.notify(0)
-
-
-async def test_notify_rate_rule(smsc_client: AsyncClient) -> None:
-    for _ in range(5):
-        await smsc_client.notify(42, info="down")
-    with pytest.raises(DuplicateRequestError):
-        await smsc_client.notify(42, info="down")
-    await smsc_client.notify(42, info="still down")  # not identical
-
-
-# ------------------------------------------------------------------ raw requests
 
 
 def test_raw_params() -> None:
