@@ -20,9 +20,9 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 from ._core import FakeSMSC
-from ._faults._kinds import Fault
-from ._faults._plan import FaultPlan
-from ._servers._threaded import serve_in_thread
+from ._faults.kinds import Fault
+from ._faults.plan import FaultPlan
+from ._servers.threaded import serve_in_thread
 
 __all__ = ["main"]
 

@@ -37,24 +37,18 @@ from typing import Literal
 
 import anyio
 
-from ._endpoints._routes import ROUTES, Endpoint
-from ._faults._plan import FaultPlan
-from ._rules._recipients import recipient_key
-from ._servers._inprocess import InProcessTransport
-from ._state._account import Account
-from ._state._clock import default_clock as _default_clock
-from ._state._codes import MessageKind
-from ._state._records import LedgerEntry, PingEvent, RequestRecord, StatusChange
-from ._state._settings import Limits, ListErrors, NlRecords
-from ._state._shared import Context, ServerState
-from ._wire._answer import ApiFault, FakeResponse, encode_answer, error_body, not_found_page
-from ._wire._request import (
-    BadRequest,
-    FakeRequest,
-    ParsedRequest,
-    fallback_format,
-    parse_request,
-)
+from ._endpoints.routes import ROUTES, Endpoint
+from ._faults.plan import FaultPlan
+from ._rules.recipients import recipient_key
+from ._servers.inprocess import InProcessTransport
+from ._state.account import Account
+from ._state.clock import default_clock as _default_clock
+from ._state.codes import MessageKind
+from ._state.records import LedgerEntry, PingEvent, RequestRecord, StatusChange
+from ._state.settings import Limits, ListErrors, NlRecords
+from ._state.shared import Context, ServerState
+from ._wire.answer import ApiFault, FakeResponse, encode_answer, error_body, not_found_page
+from ._wire.request import BadRequest, FakeRequest, ParsedRequest, fallback_format, parse_request
 
 __all__ = ["Abandoned", "FakeSMSC"]
 

@@ -26,10 +26,10 @@ from typing import TYPE_CHECKING
 import pytest
 
 from ._core import FakeSMSC
-from ._faults._plan import FaultPlan
-from ._servers._inprocess import InProcessTransport
-from ._servers._threaded import serve_in_thread
-from ._state._account import Account
+from ._faults.plan import FaultPlan
+from ._servers.inprocess import InProcessTransport
+from ._servers.threaded import serve_in_thread
+from ._state.account import Account
 
 if TYPE_CHECKING:
     from smsc_async import AsyncClient

@@ -29,8 +29,8 @@ from smsc_async._bulk.outcomes import (
 )
 from smsc_async._types.status import StatusCode
 from smsc_async.testing import FakeSMSC, Fault, FaultPlan, InProcessTransport, ListErrors
-from smsc_async.testing._wire._answer import FakeResponse
-from smsc_async.testing._wire._request import FakeRequest
+from smsc_async.testing._wire.answer import FakeResponse
+from smsc_async.testing._wire.request import FakeRequest
 
 pytestmark = pytest.mark.anyio
 

@@ -18,8 +18,8 @@ from smsc_async._bulk.outcomes import (
     SentOutcome,
 )
 from smsc_async.testing import FakeSMSC, InProcessTransport
-from smsc_async.testing._wire._answer import FakeResponse
-from smsc_async.testing._wire._request import FakeRequest
+from smsc_async.testing._wire.answer import FakeResponse
+from smsc_async.testing._wire.request import FakeRequest
 
 pytestmark = pytest.mark.anyio
 

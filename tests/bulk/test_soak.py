@@ -44,8 +44,8 @@ from smsc_async._bulk.outcomes import (
     UnknownOutcome,
 )
 from smsc_async.testing import FakeSMSC, Fault, FaultPlan, ListErrors, serve_in_thread
-from smsc_async.testing._wire._answer import FakeResponse
-from smsc_async.testing._wire._request import FakeRequest
+from smsc_async.testing._wire.answer import FakeResponse
+from smsc_async.testing._wire.request import FakeRequest
 
 pytestmark = pytest.mark.anyio
 

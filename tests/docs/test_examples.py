@@ -16,8 +16,8 @@ import pytest
 
 from smsc_async import AsyncClient
 from smsc_async.testing import FakeSMSC, InProcessTransport
-from smsc_async.testing._wire._answer import FakeResponse
-from smsc_async.testing._wire._request import FakeRequest
+from smsc_async.testing._wire.answer import FakeResponse
+from smsc_async.testing._wire.request import FakeRequest
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 

@@ -19,8 +19,8 @@ import pytest
 
 from smsc_async import AsyncClient, Checkpoint, Message, Outcome
 from smsc_async.testing import FakeSMSC, InProcessTransport
-from smsc_async.testing._wire._answer import FakeResponse
-from smsc_async.testing._wire._request import FakeRequest
+from smsc_async.testing._wire.answer import FakeResponse
+from smsc_async.testing._wire.request import FakeRequest
 
 README = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
 (PATTERN,) = [b for b in re.findall(r"```python\n(.*?)```", README, re.S) if "send_resumably" in b]

@@ -15,11 +15,11 @@ import pytest
 
 from smsc_async._transports.base import ExchangeFailed, HttpRequest, RequestNotSent, Timeouts
 from smsc_async.testing._core import FakeSMSC
-from smsc_async.testing._faults._kinds import Fault, FaultKind
-from smsc_async.testing._faults._plan import FaultPlan, endpoint_name
-from smsc_async.testing._servers._inprocess import InProcessTransport
-from smsc_async.testing._servers._threaded import RunningServer, serve_in_thread
-from smsc_async.testing._wire._request import FakeRequest
+from smsc_async.testing._faults.kinds import Fault, FaultKind
+from smsc_async.testing._faults.plan import FaultPlan, endpoint_name
+from smsc_async.testing._servers.inprocess import InProcessTransport
+from smsc_async.testing._servers.threaded import RunningServer, serve_in_thread
+from smsc_async.testing._wire.request import FakeRequest
 
 LOGIN, PASSWORD = "faults-login", "faults-secret"
 FORM = {"login": LOGIN, "psw": PASSWORD, "phones": "+79991234567", "mes": "hi", "fmt": "3"}

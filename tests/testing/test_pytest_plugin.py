@@ -25,7 +25,7 @@ from decimal import Decimal
 import httpx2
 import orjson
 
-from smsc_async.testing._faults._kinds import Fault
+from smsc_async.testing._faults.kinds import Fault
 from smsc_async.testing.pytest_plugin import TEST_API_KEY, TEST_LOGIN, TEST_PASSWORD
 
 
@@ -57,7 +57,7 @@ USER_CLIENT_TESTS = """
 import pytest
 
 from smsc_async import OutcomeUnknownError
-from smsc_async.testing._faults._kinds import Fault
+from smsc_async.testing._faults.kinds import Fault
 
 pytestmark = pytest.mark.anyio
 

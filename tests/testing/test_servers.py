@@ -16,10 +16,10 @@ import pytest
 from smsc_async._transports.base import HttpRequest, RequestNotSent, Timeouts, Transport
 from smsc_async.testing.__main__ import main
 from smsc_async.testing._core import FakeSMSC
-from smsc_async.testing._faults._kinds import Fault
-from smsc_async.testing._faults._plan import FaultPlan
-from smsc_async.testing._servers._inprocess import InProcessTransport, to_fake_request
-from smsc_async.testing._servers._threaded import serve_in_thread
+from smsc_async.testing._faults.kinds import Fault
+from smsc_async.testing._faults.plan import FaultPlan
+from smsc_async.testing._servers.inprocess import InProcessTransport, to_fake_request
+from smsc_async.testing._servers.threaded import serve_in_thread
 
 LOGIN, PASSWORD = "server-login", "server-secret"
 BALANCE_FORM = {"login": LOGIN, "psw": PASSWORD, "fmt": "3", "charset": "utf-8"}

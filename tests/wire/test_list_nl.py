@@ -20,7 +20,7 @@ from smsc_async._resources.send.request import encode_send_list
 from smsc_async._wire.checks import encode_phones
 from smsc_async._wire.form import form_body
 from smsc_async.testing import FakeSMSC, NlRecords
-from smsc_async.testing._endpoints._send._parse import parse_drafts
+from smsc_async.testing._endpoints.send.parse import parse_drafts
 from smsc_async.testing.pytest_plugin import TEST_LOGIN, TEST_PASSWORD
 
 PHONE = "79991112233"

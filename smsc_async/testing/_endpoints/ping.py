@@ -5,9 +5,9 @@ The rate rules count accepted requests only.
 
 from __future__ import annotations
 
-from .._state._records import PingEvent
-from .._state._shared import Context
-from .._wire._answer import ApiFault, ok_body
+from .._state.records import PingEvent
+from .._state.shared import Context
+from .._wire.answer import ApiFault, ok_body
 
 __all__ = ["handle_ping"]
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from .._state._shared import Context
-from .._wire._answer import ApiFault, json_text, money, xml_node
+from .._state.shared import Context
+from .._wire.answer import ApiFault, json_text, money, xml_node
 
 __all__ = ["handle_balance"]
 

@@ -25,12 +25,12 @@ from typing import Any
 
 import attrs
 
-from .._rules._recipients import parse_message_id, recipient_key
-from .._rules._time import format_date
-from .._state._codes import FAILED_STATUSES, STATUS_NAMES, MessageKind
-from .._state._records import LedgerEntry
-from .._state._shared import Context
-from .._wire._answer import ApiFault, json_text, money, ok_body, xml_node
+from .._rules.recipients import parse_message_id, recipient_key
+from .._rules.time import format_date
+from .._state.codes import FAILED_STATUSES, STATUS_NAMES, MessageKind
+from .._state.records import LedgerEntry
+from .._state.shared import Context
+from .._wire.answer import ApiFault, json_text, money, ok_body, xml_node
 
 __all__ = ["handle_status"]
 

@@ -12,7 +12,7 @@ from decimal import Decimal
 
 import attrs
 
-from ._codes import MessageKind
+from .codes import MessageKind
 
 __all__ = ["OPERATOR_TYPES", "Account", "OpTemplate", "TaskGroup", "Template"]
 

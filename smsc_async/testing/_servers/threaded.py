@@ -16,9 +16,9 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from .._faults._plan import FaultPlan
-from ._asgi import asgi_app
-from ._inprocess import FakeHandler
+from .._faults.plan import FaultPlan
+from .asgi import asgi_app
+from .inprocess import FakeHandler
 
 if TYPE_CHECKING:
     import uvicorn

@@ -16,10 +16,10 @@ from http import HTTPStatus
 
 import attrs
 
-from .._rules._recipients import parse_message_id
-from .._wire._answer import ApiFault, FakeResponse, encode_answer, error_body
-from .._wire._request import FakeRequest, fallback_format, request_params
-from ._kinds import ERROR_TEXTS, Fault, FaultKind
+from .._rules.recipients import parse_message_id
+from .._wire.answer import ApiFault, FakeResponse, encode_answer, error_body
+from .._wire.request import FakeRequest, fallback_format, request_params
+from .kinds import ERROR_TEXTS, Fault, FaultKind
 
 __all__ = ["Outcome", "enact"]
 

@@ -8,8 +8,8 @@ from collections.abc import Callable, Mapping
 
 import attrs
 
-from .._wire._request import FakeRequest, request_params
-from ._kinds import Fault
+from .._wire.request import FakeRequest, request_params
+from .kinds import Fault
 
 __all__ = ["FaultPlan", "FaultRule", "FiredFault", "endpoint_name"]
 

@@ -13,7 +13,7 @@ from typing import Any
 import attrs
 import orjson
 
-from ._request import CHARSETS
+from .request import CHARSETS
 
 __all__ = [
     "ApiFault",

@@ -30,10 +30,10 @@ import anyio
 
 from ..._errors import ProtocolError
 from ..._transports.base import ExchangeFailed, HttpRequest, HttpResponse, RequestNotSent, Timeouts
-from .._faults._enact import Outcome, enact
-from .._faults._plan import FaultPlan
-from .._wire._answer import FakeResponse
-from .._wire._request import FakeRequest
+from .._faults.enact import Outcome, enact
+from .._faults.plan import FaultPlan
+from .._wire.answer import FakeResponse
+from .._wire.request import FakeRequest
 
 __all__ = ["MAX_RESPONSE_BYTES", "FakeHandler", "InProcessTransport"]
 

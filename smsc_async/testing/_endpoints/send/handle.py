@@ -34,18 +34,18 @@ from decimal import Decimal
 
 import attrs
 
-from ..._rules._recipients import parse_message_id
-from ..._rules._time import is_absolute, parse_send_time, parse_tz
-from ..._state._codes import MessageKind
-from ..._state._records import LedgerEntry, StatusChange
-from ..._state._settings import ListErrors
-from ..._state._shared import Context
-from ..._wire._answer import ApiFault
-from ..._wire._request import FakeFile
-from ._files import kept_files
-from ._parse import Draft, Recipients, expand_recipients, flag_kind, parse_drafts
-from ._render import PhoneRow, SendOutcome, render_send
-from ._units import measure, unit_cost
+from ..._rules.recipients import parse_message_id
+from ..._rules.time import is_absolute, parse_send_time, parse_tz
+from ..._state.codes import MessageKind
+from ..._state.records import LedgerEntry, StatusChange
+from ..._state.settings import ListErrors
+from ..._state.shared import Context
+from ..._wire.answer import ApiFault
+from ..._wire.request import FakeFile
+from .files import kept_files
+from .parse import Draft, Recipients, expand_recipients, flag_kind, parse_drafts
+from .render import PhoneRow, SendOutcome, render_send
+from .units import measure, unit_cost
 
 __all__ = ["handle_send"]
 

@@ -13,9 +13,9 @@
 
 from __future__ import annotations
 
-from ..._state._codes import MessageKind
-from ..._wire._answer import ApiFault
-from ..._wire._request import FakeFile
+from ..._state.codes import MessageKind
+from ..._wire.answer import ApiFault
+from ..._wire.request import FakeFile
 
 __all__ = ["kept_files"]
 

@@ -18,9 +18,9 @@ from __future__ import annotations
 import math
 from decimal import Decimal
 
-from ..._rules._parts import cut_to_parts, sms_parts
-from ..._state._codes import MessageKind
-from ..._wire._answer import ApiFault
+from ..._rules.parts import cut_to_parts, sms_parts
+from ..._state.codes import MessageKind
+from ..._wire.answer import ApiFault
 
 __all__ = ["measure", "transliterate", "unit_cost"]
 

@@ -8,8 +8,8 @@ from decimal import Decimal
 
 import attrs
 
-from .._wire._request import FakeFile
-from ._codes import MessageKind
+from .._wire.request import FakeFile
+from .codes import MessageKind
 
 __all__ = ["LedgerEntry", "PingEvent", "RequestRecord", "StatusChange"]
 

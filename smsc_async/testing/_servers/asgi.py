@@ -26,11 +26,11 @@ from typing import Any
 
 import anyio
 
-from .._faults._enact import Outcome, enact
-from .._faults._plan import FaultPlan
-from .._wire._answer import FakeResponse
-from .._wire._request import FakeRequest
-from ._inprocess import FakeHandler
+from .._faults.enact import Outcome, enact
+from .._faults.plan import FaultPlan
+from .._wire.answer import FakeResponse
+from .._wire.request import FakeRequest
+from .inprocess import FakeHandler
 
 __all__ = ["FakeASGIApp", "asgi_app"]
 

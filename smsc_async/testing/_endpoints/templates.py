@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from .._state._account import Template
-from .._state._shared import Context
-from .._wire._answer import ApiFault, json_text, ok_body, xml_node
+from .._state.account import Template
+from .._state.shared import Context
+from .._wire.answer import ApiFault, json_text, ok_body, xml_node
 
 __all__ = ["handle_templates"]
 

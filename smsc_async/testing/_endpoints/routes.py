@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
-from .._state._shared import Context
-from ._balance import handle_balance
-from ._op_templates import handle_op_templates
-from ._ping import handle_ping
-from ._send._handle import handle_send
-from ._status import handle_status
-from ._templates import handle_templates
+from .._state.shared import Context
+from .balance import handle_balance
+from .op_templates import handle_op_templates
+from .ping import handle_ping
+from .send.handle import handle_send
+from .status import handle_status
+from .templates import handle_templates
 
 __all__ = ["ROUTES", "Endpoint"]
 

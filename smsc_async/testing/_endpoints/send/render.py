@@ -9,7 +9,7 @@ from typing import Any
 
 import attrs
 
-from ..._wire._answer import json_text, money, xml_node
+from ..._wire.answer import json_text, money, xml_node
 
 __all__ = ["PhoneRow", "SendOutcome", "render_send"]
 

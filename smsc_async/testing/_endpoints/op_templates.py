@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from .._state._account import OPERATOR_TYPES, OpTemplate
-from .._state._shared import Context
-from .._wire._answer import ApiFault, json_text, xml_node
+from .._state.account import OPERATOR_TYPES, OpTemplate
+from .._state.shared import Context
+from .._wire.answer import ApiFault, json_text, xml_node
 
 __all__ = ["handle_op_templates"]
 

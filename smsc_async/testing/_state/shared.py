@@ -9,12 +9,12 @@ from collections.abc import Mapping
 
 import attrs
 
-from .._rules._rates import FloodGuard, RateWindow
-from .._wire._answer import ApiFault
-from .._wire._request import ParsedRequest
-from ._account import Account
-from ._records import LedgerEntry, PingEvent
-from ._settings import Limits, ListErrors, NlRecords
+from .._rules.rates import FloodGuard, RateWindow
+from .._wire.answer import ApiFault
+from .._wire.request import ParsedRequest
+from .account import Account
+from .records import LedgerEntry, PingEvent
+from .settings import Limits, ListErrors, NlRecords
 
 __all__ = ["Context", "ServerState"]
 

@@ -8,11 +8,11 @@ from collections.abc import Mapping
 
 import attrs
 
-from ..._rules._recipients import normalize_bot_recipient, normalize_email, normalize_phone
-from ..._state._account import Account
-from ..._state._codes import MessageKind
-from ..._state._settings import NlRecords
-from ..._wire._answer import ApiFault
+from ..._rules.recipients import normalize_bot_recipient, normalize_email, normalize_phone
+from ..._state.account import Account
+from ..._state.codes import MessageKind
+from ..._state.settings import NlRecords
+from ..._wire.answer import ApiFault
 
 __all__ = [
     "Draft",
