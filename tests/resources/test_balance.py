@@ -24,19 +24,6 @@ LOGIN, PASSWORD = TEST_LOGIN, TEST_PASSWORD
 PHONE = "79991112233"
 
 
-@pytest.fixture
-def clock() -> FakeClock:
-    return FakeClock(1_700_000_000)
-
-
-@pytest.fixture
-def smsc_fake(clock: FakeClock) -> FakeSMSC:
-    fake = FakeSMSC(clock=clock)
-    account = fake.add_account(LOGIN, PASSWORD, balance=Decimal("250.80"), currency="KZT")
-    account.add_task_group(42, "web")
-    return fake
-
-
 @pytest.mark.parametrize(
     ("fmt", "text", "expected"),
     [

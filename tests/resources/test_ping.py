@@ -3,8 +3,6 @@ the emulator, on asyncio and trio."""
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 import pytest
 from ask import ask_emulator
 
@@ -16,26 +14,13 @@ from smsc_async import (
     ValidationError,
 )
 from smsc_async._wire.records import parse_ok
-from smsc_async.testing import FakeClock, FakeSMSC
+from smsc_async.testing import FakeSMSC
 from smsc_async.testing.pytest_plugin import TEST_LOGIN, TEST_PASSWORD
 
 pytestmark = pytest.mark.anyio
 
 LOGIN, PASSWORD = TEST_LOGIN, TEST_PASSWORD
 PHONE = "79991112233"
-
-
-@pytest.fixture
-def clock() -> FakeClock:
-    return FakeClock(1_700_000_000)
-
-
-@pytest.fixture
-def smsc_fake(clock: FakeClock) -> FakeSMSC:
-    fake = FakeSMSC(clock=clock)
-    account = fake.add_account(LOGIN, PASSWORD, balance=Decimal("250.80"), currency="KZT")
-    account.add_task_group(42, "web")
-    return fake
 
 
 @pytest.mark.parametrize(

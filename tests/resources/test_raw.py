@@ -17,26 +17,13 @@ from smsc_async import (
     ValidationError,
 )
 from smsc_async._resources.raw import parse_raw, raw_params
-from smsc_async.testing import FakeClock, FakeSMSC, Fault, FaultPlan
+from smsc_async.testing import FakeSMSC, Fault, FaultPlan
 from smsc_async.testing.pytest_plugin import TEST_LOGIN, TEST_PASSWORD
 
 pytestmark = pytest.mark.anyio
 
 LOGIN, PASSWORD = TEST_LOGIN, TEST_PASSWORD
 PHONE = "79991112233"
-
-
-@pytest.fixture
-def clock() -> FakeClock:
-    return FakeClock(1_700_000_000)
-
-
-@pytest.fixture
-def smsc_fake(clock: FakeClock) -> FakeSMSC:
-    fake = FakeSMSC(clock=clock)
-    account = fake.add_account(LOGIN, PASSWORD, balance=Decimal("250.80"), currency="KZT")
-    account.add_task_group(42, "web")
-    return fake
 
 
 def test_raw_params() -> None:

@@ -35,11 +35,6 @@ Add, State = OperatorTemplateAddStatus, OperatorTemplateState
 
 
 @pytest.fixture
-def clock() -> FakeClock:
-    return FakeClock(1_700_000_000)
-
-
-@pytest.fixture
 def smsc_fake(clock: FakeClock) -> FakeSMSC:
     fake = FakeSMSC(clock=clock)
     fake.add_account(LOGIN, PASSWORD, senders=("SMSC", "ivan"))
