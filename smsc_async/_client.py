@@ -9,7 +9,6 @@ the client by `Verb`, so every signature is written once.
 
 from __future__ import annotations
 
-import logging
 import math
 import os
 from time import monotonic
@@ -44,8 +43,6 @@ if TYPE_CHECKING:
     from ._transports.choose import TransportLike
 
 __all__ = ["DEFAULT_IP_BLOCK_COOLOFF", "MAX_CONCURRENCY", "AsyncClient"]
-
-logger = logging.getLogger("smsc_async")
 
 #: SMSC answers error 9 to the 15th concurrent request of one login, so 14 is the ceiling.
 MAX_CONCURRENCY = 14
