@@ -1,5 +1,6 @@
 """The engine of a bulk job: one producer packing the input into requests, N workers
-sending them (`smsc_async._bulk.requests`), and the hand-over of every outcome.
+sending them (each request's life is `smsc_async._bulk.requests.RequestRunner`'s), and
+the hand-over of every outcome.
 
 The producer reads the input in order, checks each message, packs batches and hands each to
 a worker through an unbuffered stream, so at most one batch waits while every worker has a
@@ -14,7 +15,7 @@ refuses (a sender the account may not use, wrong credentials, no money) so makes
 of failing requests, not one per slot.
 
 Outcomes reach the application through a bounded stream. The summary counts an outcome
-when a worker learns it; the checkpoint only once the application takes it (`_hand_over`),
+when a worker learns it; the checkpoint only once the application takes it (`Engine.hand_over`),
 so a checkpoint saved at any moment never claims an outcome the application has not seen.
 """
 
@@ -25,7 +26,6 @@ import secrets
 from collections.abc import AsyncIterable, Callable, Iterable, Sequence
 
 import anyio
-from anyio.abc import TaskGroup
 from anyio.streams.memory import MemoryObjectReceiveStream, MemoryObjectSendStream
 
 from .._call.retry import RetryPolicy
@@ -43,7 +43,7 @@ from .outcomes import (
 )
 from .pack import Batch, Packer
 from .reconcile import StatusLookup, reconcile_outcomes
-from .requests import RequestSending, SendCall
+from .requests import RequestRunner, SendCall
 from .state import Book
 
 __all__ = ["Engine", "ProgressCallback", "SendCall"]
@@ -54,8 +54,10 @@ ProgressCallback = Callable[[BulkProgress], object]
 Batches = MemoryObjectSendStream[tuple[str, Batch, bool]]
 
 
-class Engine(RequestSending):
-    """The producer, the workers and the accounts of a bulk job; `BulkJob` drives it."""
+class Engine:
+    """The producer, the workers and the accounts of a bulk job; `smsc_async.BulkJob` drives
+    it. Its requests are run by a `RequestRunner`, for which it is the job
+    (`smsc_async._bulk.requests.Job`)."""
 
     def __init__(
         self,
@@ -74,29 +76,29 @@ class Engine(RequestSending):
     ) -> None:
         self._messages = messages
         self._packer = packer
-        self._params = params
-        self._send = send
         self._lookup = lookup
         self._concurrency = concurrency
-        self._retry = retry
         self._on_progress = on_progress
         self._grace = grace
-        self._max_failed = max_failed
-        self._failed_requests = 0
-        self._accepted = False  # SMSC has accepted a request of this job
         self._book = Book(resume)
+        self._requests = RequestRunner(
+            self,
+            book=self._book,
+            send=send,
+            lookup=lookup,
+            params=params,
+            retry=retry,
+            max_failed=max_failed,
+        )
         # A fresh prefix per job: request ids never repeat, even across resumed runs.
         self._prefix = secrets.token_hex(6)
         self._seq = 0
         self._stopping = False
         self._stop_error: SmscError | None = None
-        self._started = False
         self._closed = False  # the job is over and its accounts closed
         self._probe_sent = False
         self._gate: anyio.Event | None = None  # set once the first request is dealt with
-        self._task_group: TaskGroup | None = None
         self._outbox: MemoryObjectSendStream[Outcome] | None = None
-        self._inbox: MemoryObjectReceiveStream[Outcome] | None = None
         # Open requests carried over from the checkpoint: index → request id, and the
         # messages of each collected so far, reconciled once all have been read.
         self._carried = {i: rid for rid, e in self._book.open.items() for i in e.indices}
@@ -108,17 +110,35 @@ class Engine(RequestSending):
         return self._book.summary()
 
     def checkpoint(self) -> Checkpoint:
-        """Where a new job would resume from now; persist it (e.g. ``to_dict`` as JSON).
-
-        It counts only the outcomes you have been given, so resuming from it gives you
-        every other outcome, and none twice.
-        """
+        """Where a new job would resume from now (counting only outcomes handed over)."""
         return self._book.checkpoint(self._packer.first_pending(self._book.floor))
+
+    @property
+    def unknown(self) -> tuple[UnknownOutcome, ...]:
+        """The messages whose outcome is still unknown."""
+        return tuple(self._book.unknown.values())
+
+    @property
+    def closed(self) -> bool:
+        """The job is over and its accounts closed."""
+        return self._closed
+
+    @property
+    def stopping(self) -> bool:
+        """The job is stopping: nothing new leaves."""
+        return self._stopping
+
+    @property
+    def stop_error(self) -> SmscError | None:
+        """Why the job is stopping (``None``: the application stopped it)."""
+        return self._stop_error
 
     # ------------------------------------------------------------------ the run
 
-    async def _run(self) -> None:
-        assert self._outbox is not None
+    async def run(self, outbox: MemoryObjectSendStream[Outcome]) -> None:
+        """Read, pack and send the whole input, passing each outcome to ``outbox``, which
+        is closed at the end."""
+        self._outbox = outbox
         self._gate = anyio.Event()
         batches_out, batches_in = anyio.create_memory_object_stream[tuple[str, Batch, bool]](0)
         try:
@@ -181,7 +201,7 @@ class Engine(RequestSending):
             await self._dispatch(full, out)
 
     async def _dispatch(self, batch: Batch, out: Batches) -> None:
-        request_id = self._register(batch)
+        request_id = self.register(batch)
         probe = not self._probe_sent
         if not probe:
             assert self._gate is not None
@@ -189,13 +209,15 @@ class Engine(RequestSending):
         self._probe_sent = True
         await out.send((request_id, batch, probe))
 
-    def _register(self, batch: Batch) -> str:
+    def register(self, batch: Batch) -> str:
+        """Give ``batch`` a new request id and list it as open."""
         self._seq += 1
         request_id = f"{self._prefix}-{self._seq}"
         self._book.register(request_id, batch.indices)
         return request_id
 
-    def _open_gate(self) -> None:
+    def open_gate(self) -> None:
+        """Let the requests held back behind the first one go."""
         if self._gate is not None:
             self._gate.set()
 
@@ -249,19 +271,19 @@ class Engine(RequestSending):
         async with inbox:
             async for request_id, batch, probe in inbox:
                 try:
-                    await self._run_request(request_id, batch)
+                    await self._requests.run(request_id, batch)
                 finally:
                     if probe:
-                        self._open_gate()
+                        self.open_gate()
 
     # ------------------------------------------------------------------ outcomes
 
-    async def _settle(self, request_id: str, outcomes: list[Outcome]) -> None:
+    async def settle(self, request_id: str, outcomes: list[Outcome]) -> None:
         """Count the outcomes of a request's messages and pass them on."""
         for outcome in outcomes:
             self._book.produce(outcome)
         await self._to_outbox(outcomes)
-        await self._progress(ProgressStage.SETTLED, request_id)
+        await self.progress(ProgressStage.SETTLED, request_id)
 
     async def _emit(self, outcome: Outcome) -> None:
         """Count and pass on the outcome of a message outside any open request."""
@@ -278,7 +300,7 @@ class Engine(RequestSending):
                 pass
             await self._outbox.send(outcome)
 
-    async def _hand_over(self, outcomes: list[Outcome]) -> None:
+    async def hand_over(self, outcomes: list[Outcome]) -> None:
         """The application takes these outcomes: the checkpoint counts them from now on,
         and ``on_progress`` hears of them (``DELIVERED``). Should the callback fail, they
         count as not taken. Delivery and event happen under the progress lock, so no other
@@ -296,15 +318,15 @@ class Engine(RequestSending):
                     self._book.undo(delivery)
                 raise
 
-    async def _finish(self) -> None:
+    async def finish(self) -> None:
         """Every outcome has been handed over or dropped: close the accounts, once."""
         if self._closed:
             return
         self._closed = True
         self._book.close(interrupted=False)
-        await self._progress(ProgressStage.FINISHED)
+        await self.progress(ProgressStage.FINISHED)
 
-    def _interrupt(self) -> None:
+    def interrupt(self) -> None:
         """The job was torn down (cancelled, or its block left by an exception): settle
         the accounts for good (see `smsc_async._bulk.state.Book.close`)."""
         if self._closed:
@@ -317,21 +339,30 @@ class Engine(RequestSending):
                     self._book.produce(outcome)  # carried over, never reconciled: unknown
         self._book.close(interrupted=True)
 
-    def _stop(self, error: SmscError | None) -> None:
+    async def reconcile(self, grace: float) -> list[Outcome]:
+        """Settle the unknown outcomes of the ended job through ``status.php``; return
+        those that changed."""
+        outcomes = await reconcile_outcomes(self._lookup, self.unknown, grace=grace)
+        changed = self._book.resolve(outcomes)
+        await self.progress(ProgressStage.RECONCILED, outcomes=tuple(changed))
+        return changed
+
+    def stop(self, error: SmscError | None) -> None:
+        """Stop the job for ``error``: requests in flight finish, nothing new is sent."""
         if self._stopping or self._book.finished:
             return
         self._stopping = True
         self._stop_error = error
         self._book.stopped_by = error
         self._book.freeze(self._book.position(self._packer.first_pending(self._book.floor)))
-        self._open_gate()
+        self.open_gate()
 
     def _lock(self) -> anyio.Lock:
         if self._progress_lock is None:
             self._progress_lock = anyio.Lock()
         return self._progress_lock
 
-    async def _progress(
+    async def progress(
         self,
         stage: ProgressStage,
         request_id: str | None = None,

@@ -1,5 +1,5 @@
 """`BulkJob`: the public face of a bulk send: its lifecycle, outcomes, summary and
-checkpoint. The work itself is done by `smsc_async._bulk.engine.Engine`."""
+checkpoint. The work itself is done by the `smsc_async._bulk.engine.Engine` it holds."""
 
 from __future__ import annotations
 
@@ -8,15 +8,15 @@ from typing import TYPE_CHECKING
 
 import anyio
 
+from .checkpoint import Checkpoint
 from .engine import Engine
-from .outcomes import Outcome, ProgressStage, UnknownOutcome
-from .reconcile import DEFAULT_GRACE, reconcile_outcomes
+from .outcomes import BulkSummary, Outcome, UnknownOutcome
+from .reconcile import DEFAULT_GRACE
 
 if TYPE_CHECKING:
+    from anyio.abc import TaskGroup
     from anyio.streams.memory import MemoryObjectReceiveStream
     from typing_extensions import Self
-
-    from .outcomes import BulkSummary
 
 __all__ = ["BulkJob"]
 
@@ -31,7 +31,7 @@ def _single(error: BaseException) -> BaseException | None:
     return _single(inner[0]) if len(inner) == 1 else None
 
 
-class BulkJob(Engine):
+class BulkJob:
     """A running bulk send, made by `smsc_async.AsyncClient.send_many`.
 
     Use it either as ``async with client.send_many(...) as job: async for outcome in job:``
@@ -50,6 +50,12 @@ class BulkJob(Engine):
     resumed job.
     """
 
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+        self._started = False
+        self._task_group: TaskGroup | None = None
+        self._inbox: MemoryObjectReceiveStream[Outcome] | None = None
+
     def __repr__(self) -> str:
         summary = self.summary()
         return (
@@ -63,18 +69,30 @@ class BulkJob(Engine):
     @property
     def unknown(self) -> tuple[UnknownOutcome, ...]:
         """The messages whose outcome is still unknown, for `reconcile`."""
-        return tuple(self._book.unknown.values())
+        return self._engine.unknown
+
+    def summary(self) -> BulkSummary:
+        """The counts and totals so far (final once the job is over)."""
+        return self._engine.summary()
+
+    def checkpoint(self) -> Checkpoint:
+        """Where a new job would resume from now; persist it (e.g. ``to_dict`` as JSON).
+
+        It counts only the outcomes you have been given, so resuming from it gives you
+        every other outcome, and none twice.
+        """
+        return self._engine.checkpoint()
 
     def stop(self) -> None:
         """Stop sending: requests in flight finish, the rest is reported not sent."""
-        self._stop(None)
+        self._engine.stop(None)
 
     async def run(self) -> BulkSummary:
         """Run the job to the end, taking every outcome (for ``on_progress``, which gets
         them in ``DELIVERED`` events), and return the summary."""
         async with self:
             assert self._inbox is not None
-            inbox = self._inbox
+            inbox, engine = self._inbox, self._engine
             while True:
                 taken, ended = _ready(inbox)
                 if not taken and not ended:
@@ -83,10 +101,10 @@ class BulkJob(Engine):
                     except anyio.EndOfStream:
                         ended = True
                 if taken:
-                    await self._hand_over(taken)
+                    await engine.hand_over(taken)
                 if ended:
                     break
-            await self._finish()
+            await engine.finish()
         return self.summary()
 
     async def reconcile(self, *, grace: float = DEFAULT_GRACE) -> list[Outcome]:
@@ -100,12 +118,9 @@ class BulkJob(Engine):
         Raises:
             RuntimeError: the job is still running (or never ran).
         """
-        if not self._closed:
+        if not self._engine.closed:
             raise RuntimeError("reconcile a bulk job after it has ended")
-        outcomes = await reconcile_outcomes(self._lookup, self.unknown, grace=grace)
-        changed = self._book.resolve(outcomes)
-        await self._progress(ProgressStage.RECONCILED, outcomes=tuple(changed))
-        return changed
+        return await self._engine.reconcile(grace)
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -113,10 +128,10 @@ class BulkJob(Engine):
         if self._started:
             raise RuntimeError("a BulkJob runs once; call send_many again for a new job")
         self._started = True
-        self._outbox, self._inbox = anyio.create_memory_object_stream[Outcome](_OUTBOX)
+        outbox, self._inbox = anyio.create_memory_object_stream[Outcome](_OUTBOX)
         self._task_group = anyio.create_task_group()
         await self._task_group.__aenter__()
-        self._task_group.start_soon(self._run)
+        self._task_group.start_soon(self._engine.run, outbox)
         return self
 
     async def __aexit__(
@@ -131,7 +146,7 @@ class BulkJob(Engine):
                 self.stop()
                 async for _ in self._inbox:
                     pass  # counted already; the caller stopped listening
-                await self._finish()
+                await self._engine.finish()
             except BaseException as failure:  # noqa: BLE001 - the task group re-raises it
                 # The job itself failed and cancelled this task: its task group says why.
                 exc_type, exc, tb = type(failure), failure, failure.__traceback__
@@ -149,7 +164,7 @@ class BulkJob(Engine):
             raise single from None
         finally:
             self._inbox.close()
-            self._interrupt()
+            self._engine.interrupt()
 
     def __aiter__(self) -> BulkJob:
         return self
@@ -165,9 +180,9 @@ class BulkJob(Engine):
             except anyio.EndOfStream:
                 ended = True
         if not taken:
-            await self._finish()
+            await self._engine.finish()
             raise StopAsyncIteration
-        await self._hand_over(taken)
+        await self._engine.hand_over(taken)
         return taken[0]
 
 

@@ -14,6 +14,10 @@ message goes out again only when it provably was not taken:
 * error 9 repeats the request byte for byte, under the same id, only after ``status.php``
   proved every message absent;
 * a job interrupted (cancelled) while a request may have left marks its messages unknown.
+
+`RequestRunner` does this for the engine's workers, one request at a time each. Of the job
+it asks only what `Job` lists: register a batch, settle outcomes, report progress, stop,
+open the gate, and whether (and why) the job is stopping.
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ from __future__ import annotations
 import random
 import time
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, NamedTuple, Protocol
 
 import anyio
 
@@ -42,7 +46,7 @@ if TYPE_CHECKING:
     from .._call.retry import RetryPolicy
     from .state import Book
 
-__all__ = ["RequestSending", "SendCall"]
+__all__ = ["Job", "RequestRunner", "SendCall"]
 
 SendCall = Callable[[dict[str, str], str], Awaitable[SendResult]]
 """Sends one ``list`` request: (fields, request id) → the decoded ``cost=3`` answer."""
@@ -65,32 +69,84 @@ def not_sent(batch: Batch, request_id: str, error: SmscError | None) -> list[Out
     ]
 
 
-class RequestSending:
-    """Mixed into `smsc_async._bulk.engine.Engine`: the life of one request."""
+class Job(Protocol):
+    """What a request asks of the job it belongs to."""
 
-    if TYPE_CHECKING:
-        _book: Book
-        _send: SendCall
-        _lookup: StatusLookup
-        _params: dict[str, str]
-        _retry: RetryPolicy
-        _max_failed: int
-        _failed_requests: int
-        _accepted: bool
-        _stopping: bool
-        _stop_error: SmscError | None
+    @property
+    def stopping(self) -> bool:
+        """The job is stopping: nothing new may leave."""
+        ...
 
-        def _register(self, batch: Batch) -> str: ...
+    @property
+    def stop_error(self) -> SmscError | None:
+        """Why the job is stopping (``None``: the application stopped it)."""
+        ...
 
-        async def _settle(self, request_id: str, outcomes: list[Outcome]) -> None: ...
+    def register(self, batch: Batch) -> str:
+        """Give ``batch`` a new request id and list it as open."""
+        ...
 
-        async def _progress(self, stage: ProgressStage, request_id: str | None = None) -> None: ...
+    async def settle(self, request_id: str, outcomes: list[Outcome]) -> None:
+        """Count the outcomes of a request's messages and pass them on."""
+        ...
 
-        def _stop(self, error: SmscError | None) -> None: ...
+    async def progress(self, stage: ProgressStage, request_id: str | None = None) -> None:
+        """Tell ``on_progress`` where the request is."""
+        ...
 
-        def _open_gate(self) -> None: ...
+    def stop(self, error: SmscError | None) -> None:
+        """Stop the job for ``error``: nothing new is sent."""
+        ...
 
-    async def _run_request(self, request_id: str, batch: Batch) -> None:
+    def open_gate(self) -> None:
+        """Let the requests held back behind the first one go."""
+        ...
+
+
+class RequestRunner:
+    """The life of each request of one job: its attempts, the narrowing of a failed one,
+    and the job's count of error answers.
+
+    Built on the job (`Job`), its accounts (``book``), the call that sends one request
+    (``send``), ``status.php`` (``lookup``), the fields every request shares (``params``),
+    the retry policy for error 9 (``retry``) and the error answers after which the job
+    stops (``max_failed``).
+    """
+
+    __slots__ = (
+        "_accepted",
+        "_book",
+        "_failed_requests",
+        "_job",
+        "_lookup",
+        "_max_failed",
+        "_params",
+        "_retry",
+        "_send",
+    )
+
+    def __init__(
+        self,
+        job: Job,
+        *,
+        book: Book,
+        send: SendCall,
+        lookup: StatusLookup,
+        params: dict[str, str],
+        retry: RetryPolicy,
+        max_failed: int,
+    ) -> None:
+        self._job = job
+        self._book = book
+        self._send = send
+        self._lookup = lookup
+        self._params = params
+        self._retry = retry
+        self._max_failed = max_failed
+        self._failed_requests = 0
+        self._accepted = False  # SMSC has accepted a request of this job
+
+    async def run(self, request_id: str, batch: Batch) -> None:
         """Send a registered batch and settle every one of its messages."""
         failure = await self._attempt(request_id, batch)
         if failure is not None:
@@ -137,17 +193,17 @@ class RequestSending:
     async def _send_once(self, request_id: str, batch: Batch) -> _Narrow | None:
         """Send the request (again, identically, after a proved error 9) and settle what its
         answer settles; return the messages to narrow down, if the error may be one line's."""
-        book = self._book
+        book, job = self._book, self._job
         started: float | None = None
         tries = 0
         while True:
-            if self._stopping:
-                await self._settle(request_id, not_sent(batch, request_id, self._stop_error))
+            if job.stopping:
+                await job.settle(request_id, not_sent(batch, request_id, job.stop_error))
                 return None
             stamp = book.stamp(request_id)
             started = started or stamp
-            await self._progress(ProgressStage.SENDING, request_id)
-            if self._stopping:
+            await job.progress(ProgressStage.SENDING, request_id)
+            if job.stopping:
                 continue
             book.leaving(request_id, len(batch))
             tries += 1
@@ -162,13 +218,13 @@ class RequestSending:
                 if result.balance is not None:
                     book.balance = result.balance
                 self._accepted = True
-                self._open_gate()
-                await self._settle(request_id, settle(batch, request_id, result, started))
+                job.open_gate()
+                await job.settle(request_id, settle(batch, request_id, result, started))
                 return None
             action = classify(error)
             if action is Action.UNKNOWN:
-                self._open_gate()
-                await self._settle(request_id, unknown_outcomes(batch, request_id, started, error))
+                job.open_gate()
+                await job.settle(request_id, unknown_outcomes(batch, request_id, started, error))
                 return None
             assert isinstance(error, ApiError) or action is Action.STOP
             if isinstance(error, ApiError):
@@ -181,17 +237,17 @@ class RequestSending:
                     await anyio.sleep(self._retry.backoff_delay(tries, random.random()))
                     continue  # the same request, byte for byte, under the same id
                 if not taken:
-                    self._stop(error)
-                await self._settle(request_id, unknown_outcomes(batch, request_id, started, error))
+                    job.stop(error)
+                await job.settle(request_id, unknown_outcomes(batch, request_id, started, error))
                 return None
             if action is Action.STOP:
-                self._stop(error)  # first: no new request while status.php is asked
+                job.stop(error)  # first: no new request while status.php is asked
             if carries_id(error) and len(batch) > 1:
                 batch, _ = await self._absent(request_id, batch, started, error)
                 if not batch:
                     return None
             if action is Action.STOP:
-                await self._settle(request_id, not_sent(batch, request_id, error))
+                await job.settle(request_id, not_sent(batch, request_id, error))
                 return None
             assert isinstance(error, ApiError)
             return await self._line_error(request_id, batch, error)
@@ -199,7 +255,7 @@ class RequestSending:
     def _may_retry(self, tries: int) -> bool:
         return (
             tries < self._retry.attempts
-            and not self._stopping
+            and not self._job.stopping
             and self._failed_requests < self._max_failed
         )
 
@@ -211,12 +267,12 @@ class RequestSending:
                 index=item.index, message=item.message, error=error, request_id=request_id
             )
             if self._failed_requests >= self._max_failed:
-                self._stop(error)
-            await self._settle(request_id, [rejected])
+                self._job.stop(error)
+            await self._job.settle(request_id, [rejected])
             return None
         if self._failed_requests >= self._max_failed:
-            self._stop(error)
-            await self._settle(request_id, not_sent(batch, request_id, error))
+            self._job.stop(error)
+            await self._job.settle(request_id, not_sent(batch, request_id, error))
             return None
         self._book.release(request_id, batch.indices)
         return _Narrow(request_id, batch, error)
@@ -250,17 +306,18 @@ class RequestSending:
         ]
         settled: list[Outcome] = [v for v in verdicts if not isinstance(v, NotSentOutcome)]
         if settled:
-            await self._settle(request_id, settled)
+            await self._job.settle(request_id, settled)
         return Batch(absent), bool(settled)
 
     async def _narrow(self, failure: _Narrow) -> None:
         """Send the halves of a failed batch; narrow further into those that fail."""
-        if self._stopping:
-            await self._settle(
-                failure.request_id, not_sent(failure.batch, failure.request_id, self._stop_error)
+        if self._job.stopping:
+            await self._job.settle(
+                failure.request_id,
+                not_sent(failure.batch, failure.request_id, self._job.stop_error),
             )
             return
-        halves = [(self._register(half), half) for half in failure.batch.halves()]
+        halves = [(self._job.register(half), half) for half in failure.batch.halves()]
         failed = [await self._attempt(request_id, half) for request_id, half in halves]
         first, second = failed
         if (
@@ -289,18 +346,18 @@ class RequestSending:
             pick = random.randrange(len(items))
             item, rest = items[pick], items[:pick] + items[pick + 1 :]
             single = Batch([item])
-            request_id = self._register(single)
+            request_id = self._job.register(single)
             remaining[n] = _Narrow(source.request_id, Batch(rest), source.error)
             await self._attempt(request_id, single)
-            if self._accepted or self._stopping:
+            if self._accepted or self._job.stopping:
                 break
         if not self._accepted:
-            self._stop(first.error)
-        if not self._stopping:
+            self._job.stop(first.error)
+        if not self._job.stopping:
             return remaining
         for left in remaining:
             if left is not None:
-                await self._settle(
-                    left.request_id, not_sent(left.batch, left.request_id, self._stop_error)
+                await self._job.settle(
+                    left.request_id, not_sent(left.batch, left.request_id, self._job.stop_error)
                 )
         return []

@@ -71,7 +71,7 @@ from .._types.message import Message
 from .._types.results import SendResult
 from .._wire.checks import check_int
 from .checkpoint import Checkpoint
-from .engine import ProgressCallback
+from .engine import Engine, ProgressCallback
 from .job import BulkJob
 from .outcomes import Outcome, UnknownOutcome
 from .pack import FloodGuard, Packer
@@ -213,7 +213,7 @@ class BulkSending(Area):
         async def send(fields: dict[str, str], request_id: str) -> SendResult:
             return await send_once(call, fields, {"id": request_id, "op": True})
 
-        return BulkJob(
+        engine = Engine(
             messages=messages,
             packer=packer,
             params=params,
@@ -226,6 +226,7 @@ class BulkSending(Area):
             grace=float(reconcile_grace),
             max_failed=max_failed_requests,
         )
+        return BulkJob(engine)
 
     async def reconcile(
         self, outcomes: Iterable[UnknownOutcome], *, grace: float = DEFAULT_GRACE
