@@ -1,4 +1,5 @@
-"""The request encoder: options → validated wire fields → form body (spec §2.1, §2.4, §2.12)."""
+"""``send.php``'s request mapping: options → validated wire fields (SMSC's documented
+examples, byte for byte, and every rule)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 from typing import Any
-from urllib.parse import parse_qsl, quote
+from urllib.parse import parse_qsl
 
 import pytest
 from hypothesis import given
@@ -18,7 +19,6 @@ from smsc_async._errors import ValidationError
 from smsc_async._resources.send.fields import MOSCOW
 from smsc_async._resources.send.request import encode_send, encode_send_list
 from smsc_async._types.message import CallParams, HourWindow, Message, Translit, Voice
-from smsc_async._wire import form as _encode
 from smsc_async._wire.form import form_body
 from smsc_async._wire.prefix import _STARTS_WITH_PREFIX, Prefix, prefixed
 
@@ -175,38 +175,6 @@ def test_datetime_example_is_sent_as_moscow_time() -> None:
     assert send(time=utc)["time"] == "0101120000"
     india = datetime(2012, 1, 1, 2, 30, tzinfo=timezone(timedelta(hours=5, minutes=30)))
     assert send(time=india)["time"] == "0101120000"
-
-
-# ------------------------------------------------------------------------------- form_body
-
-
-def test_form_body_escapes_like_encode_uri_component() -> None:
-    body = form_body({"k": "a b+c,d@e:f\ng!'()*~-_.h/?&=#%;ё€😀"})
-    assert body == (
-        b"k=a%20b%2Bc%2Cd%40e%3Af%0Ag!'()*~-_.h%2F%3F%26%3D%23%25%3B%D1%91%E2%82%AC%F0%9F%98%80"
-    )
-    assert form_body({}) == b""
-    assert form_body({"a": "", "b c": "1"}) == b"a=&b%20c=1"
-    with pytest.raises(UnicodeEncodeError):
-        form_body({"a": "lone \ud800"})
-
-
-def test_form_body_cache_is_bounded() -> None:
-    many = "".join(chr(c) for c in range(0x4E00, 0x4E00 + 3 * _encode._TABLE_LIMIT))
-    expected = quote(many, safe=JS_SAFE)
-    assert form_body({"k": many}) == f"k={expected}".encode()
-    assert len(_encode._PERCENT) <= _encode._TABLE_LIMIT
-    assert form_body({"k": many}) == f"k={expected}".encode()
-
-
-@given(st.dictionaries(st.text(min_size=1), st.text()))
-def test_form_body_round_trip(params: dict[str, str]) -> None:
-    decoded = parse_qsl(form_body(params).decode("ascii"), keep_blank_values=True)
-    assert decoded == list(params.items())
-    reference = "&".join(
-        f"{quote(k, safe=JS_SAFE)}={quote(v, safe=JS_SAFE)}" for k, v in params.items()
-    )
-    assert form_body(params) == reference.encode()
 
 
 def general_path(phones: Any, message: Any) -> dict[str, str] | str:
