@@ -9,9 +9,10 @@ default httpx2 transport there.
 Stale keep-alive connections and POST: aiohttp 3.14's ``ClientSession._request`` retries a
 request once on a new connection after ``ServerDisconnectedError``/``ClientOSError`` on a
 reused connection, but only for methods in ``IDEMPOTENT_METHODS`` (GET, HEAD, OPTIONS, TRACE,
-PUT, DELETE; RFC 9112 §9.3.1.1). A POST is never resent: the error reaches us and becomes
-`ExchangeFailed`. To make that race rare, idle connections are dropped after
-`KEEPALIVE_EXPIRY` seconds (below common 5 s server idle timeouts), as for httpx2.
+PUT, DELETE: the methods HTTP/1.1 lets a client retry on its own). A POST is never resent:
+the error reaches us and becomes `ExchangeFailed`. To make that race rare, idle connections
+are dropped after `KEEPALIVE_EXPIRY` seconds (below common 5 s server idle timeouts), as for
+httpx2.
 
 The call deadline: this transport enforces it itself (``enforces_deadline``). The first
 attempt of every call is watched by a `Watchdog` (one event-loop timer for all exchanges in
