@@ -29,8 +29,7 @@ from .._wire.records import (
 )
 from .._wire.values import Converter, convert_fields, optional, to_int, to_text
 from .base import Area
-
-_TEXT_LIMIT = 100_000  # a template's text, as for message templates
+from .templates import TEMPLATE_TEXT_LIMIT
 
 __all__ = ["OperatorTemplatesArea", "op_template_params", "parse_op_templates"]
 
@@ -45,7 +44,7 @@ def op_template_params(
     """
     params = {
         "sender": check_sender("sender", sender, in_list=False),
-        "msg": check_text("message", message, _TEXT_LIMIT),
+        "msg": check_text("message", message, TEMPLATE_TEXT_LIMIT),
     }
     if operators is None:
         return params

@@ -35,7 +35,8 @@ __all__ = ["TemplatesArea", "parse_template_id", "parse_templates", "template_fi
 _NAME_LIMIT = 1000
 
 
-_TEXT_LIMIT = 100_000
+TEMPLATE_TEXT_LIMIT = 100_000
+"""The longest template text, for message and operator templates alike."""
 
 
 def _format(value: object) -> str:
@@ -59,7 +60,7 @@ def _flag(field: str, value: object) -> str:
 # keyword → (wire name, encoder); None values mean "not given".
 _REQUEST_FIELDS: Mapping[str, tuple[str, Any]] = {
     "name": ("name", lambda v: check_text("name", v, _NAME_LIMIT, single_line=True)),
-    "message": ("msg", lambda v: check_text("message", v, _TEXT_LIMIT)),
+    "message": ("msg", lambda v: check_text("message", v, TEMPLATE_TEXT_LIMIT)),
     "format": ("format", _format),
     "sender": ("sender", _sender),
     "auto_signature": ("fl[1]", lambda v: _flag("auto_signature", v)),

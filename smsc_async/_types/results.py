@@ -17,7 +17,8 @@ from .._masking import mask_fields, recipient_repr
 __all__ = ["CostResult", "PhoneReport", "SendResult"]
 
 
-def _frozen_mapping(value: Mapping[str, Any] | None) -> Mapping[str, Any]:
+def frozen_mapping(value: Mapping[str, Any] | None) -> Mapping[str, Any]:
+    """The ``extra`` fields of a result: a copy, so the caller's mapping cannot change it."""
     return dict(value or {})
 
 
@@ -39,9 +40,7 @@ class PhoneReport:
     cost: Decimal | None = None
     status: int | None = None
     error: int | None = None
-    extra: Mapping[str, Any] = attrs.field(
-        factory=dict, converter=_frozen_mapping, repr=mask_fields
-    )
+    extra: Mapping[str, Any] = attrs.field(factory=dict, converter=frozen_mapping, repr=mask_fields)
 
 
 @attrs.frozen(kw_only=True)
@@ -62,9 +61,7 @@ class SendResult:
     cost: Decimal | None = None
     balance: Decimal | None = None
     phones: tuple[PhoneReport, ...] = ()
-    extra: Mapping[str, Any] = attrs.field(
-        factory=dict, converter=_frozen_mapping, repr=mask_fields
-    )
+    extra: Mapping[str, Any] = attrs.field(factory=dict, converter=frozen_mapping, repr=mask_fields)
 
 
 @attrs.frozen(kw_only=True)
@@ -81,6 +78,4 @@ class CostResult:
     cost: Decimal
     parts: int
     phones: tuple[PhoneReport, ...] = ()
-    extra: Mapping[str, Any] = attrs.field(
-        factory=dict, converter=_frozen_mapping, repr=mask_fields
-    )
+    extra: Mapping[str, Any] = attrs.field(factory=dict, converter=frozen_mapping, repr=mask_fields)

@@ -20,6 +20,7 @@ from typing import Any
 import attrs
 
 from .._masking import mask_fields, mask_text, recipient_repr
+from .results import frozen_mapping
 
 __all__ = [
     "Balance",
@@ -122,10 +123,6 @@ class StatusError(enum.IntEnum):
         return self.name.lower().replace("_", " ")
 
 
-def _frozen_mapping(value: Mapping[str, Any] | None) -> Mapping[str, Any]:
-    return dict(value or {})
-
-
 @attrs.frozen(kw_only=True)
 class MessageStatus:
     """The status of one message to one recipient (``status.php``).
@@ -168,9 +165,7 @@ class MessageStatus:
     mccmnc: str | None = None
     type: int | str | None = None
     parts: int | None = None
-    extra: Mapping[str, Any] = attrs.field(
-        factory=dict, converter=_frozen_mapping, repr=mask_fields
-    )
+    extra: Mapping[str, Any] = attrs.field(factory=dict, converter=frozen_mapping, repr=mask_fields)
 
     @property
     def is_final(self) -> bool:
@@ -197,7 +192,7 @@ class Balance:
     amount: Decimal
     currency: str | None = None
     credit: Decimal | None = None
-    extra: Mapping[str, Any] = attrs.field(factory=dict, converter=_frozen_mapping)
+    extra: Mapping[str, Any] = attrs.field(factory=dict, converter=frozen_mapping)
 
 
 # ------------------------------------------------------------------------- request encoding

@@ -18,6 +18,8 @@ from typing import Any, Generic, TypeVar
 
 import attrs
 
+from .results import frozen_mapping
+
 __all__ = [
     "OperatorTemplateAddStatus",
     "OperatorTemplateState",
@@ -42,10 +44,6 @@ class TemplateFormat(str, enum.Enum):
     VIBER = "viber"
 
 
-def _frozen_mapping(value: Mapping[str, Any] | None) -> Mapping[str, Any]:
-    return dict(value or {})
-
-
 @attrs.frozen(kw_only=True)
 class Template:
     """A message template.
@@ -66,7 +64,7 @@ class Template:
     format: TemplateFormat | str = TemplateFormat.UNSET
     sender: str | None = None
     flag: int = 0
-    extra: Mapping[str, Any] = attrs.field(factory=dict, converter=_frozen_mapping)
+    extra: Mapping[str, Any] = attrs.field(factory=dict, converter=frozen_mapping)
 
     @property
     def auto_signature(self) -> bool:
@@ -162,7 +160,7 @@ class OperatorTemplateStatus(Generic[S]):
     operator: OperatorType | str
     status: S | int
     id: int | None = None
-    extra: Mapping[str, Any] = attrs.field(factory=dict, converter=_frozen_mapping)
+    extra: Mapping[str, Any] = attrs.field(factory=dict, converter=frozen_mapping)
 
 
 # ------------------------------------------------------------------------- request encoding

@@ -163,7 +163,8 @@ def convert_fields(
 
 
 MOSCOW = timezone(timedelta(hours=3), "MSK")
-"""The zone the text dates are read in (SMSC's default account zone; no DST since 2014)."""
+"""Moscow time, the server's reference zone (UTC+3 all year since 26 October 2014): aware
+`datetime` values are sent in it, and the dates of text answers are read in it."""
 
 
 _DATE = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4}) (\d{1,2}):(\d{2})(?::(\d{2}))?")

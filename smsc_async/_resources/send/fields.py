@@ -9,7 +9,7 @@ from __future__ import annotations
 import ipaddress
 import re
 from collections.abc import Callable
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
 from ..._errors import ValidationError
@@ -25,6 +25,7 @@ from ..._wire.checks import (
     with_comment,
 )
 from ..._wire.prefix import refuse_prefix
+from ..._wire.values import MOSCOW
 
 Encoder = Callable[[str, object], "str | None"]
 
@@ -141,10 +142,6 @@ def encode_voice_language(field: str, value: object) -> str:
     if not isinstance(value, str) or not _LANGUAGE.fullmatch(value):
         raise ValidationError(field, "must be two lowercase ASCII letters, e.g. 'en'")
     return value
-
-
-MOSCOW = timezone(timedelta(hours=3), "MSK")
-"""Moscow time, the server's reference zone: UTC+3 all year since 26 October 2014."""
 
 
 def whole_minutes(field: str, value: timedelta) -> int:
